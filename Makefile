@@ -1,0 +1,82 @@
+# sixxsd — see README.md. `make` builds ./sixxsd; `make check` runs every test
+# under AddressSanitizer + UndefinedBehaviorSanitizer.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PYTHON ?= python3
+
+GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+BUILD_INFO := SixXSd 4.0 2015.10.12/$(GIT_REV) ($(shell $(CC) -dumpfullversion 2>/dev/null || echo cc))
+
+WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+CPPFLAGS += -Iinclude -DSIXXSD_BUILD='"$(BUILD_INFO)"'
+CFLAGS ?= -O2 -g
+LDLIBS := -lcrypto -lpthread
+SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+SRC := $(wildcard src/*.c)
+LIB_SRC := $(filter-out src/main.c,$(SRC))
+HDR := $(wildcard include/*.h)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+REL_OBJ := $(patsubst src/%.c,build/rel/%.o,$(SRC))
+SAN_OBJ := $(patsubst src/%.c,build/san/%.o,$(SRC))
+SAN_LIB_OBJ := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRC))
+
+.PHONY: all check unit e2e misc-test run bench install clean deps
+
+all: sixxsd
+
+sixxsd: $(REL_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/rel/%.o: src/%.c $(HDR) | build/rel
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/san/sixxsd: $(SAN_OBJ)
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+build/san/%.o: src/%.c $(HDR) | build/san
+	$(CC) $(WARN) $(CPPFLAGS) $(SAN) -c -o $@ $<
+
+build/san/unit/%: tests/unit/%.c $(SAN_LIB_OBJ) $(HDR) | build/san/unit
+	$(CC) $(WARN) $(CPPFLAGS) $(SAN) -o $@ $< $(SAN_LIB_OBJ) $(LDLIBS) -lcmocka
+
+build/rel build/san build/san/unit:
+	mkdir -p $@
+
+deps:
+	@misc/deps
+
+# Every test, sanitized: unit, the Nagios plugin, then end to end.
+check: deps
+	$(MAKE) --no-print-directory unit misc-test e2e
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+misc-test:
+	$(PYTHON) -m unittest tests/misc/test_check_sixxsd.py
+
+e2e: build/san/sixxsd
+	SIXXSD=build/san/sixxsd bash tests/e2e/run.sh
+
+run: deps sixxsd
+	mkdir -p build/run
+	cp sixxsd.conf.example build/run/sixxsd.conf
+	cd build/run && ../../sixxsd -f -c sixxsd.conf
+
+bench: deps sixxsd
+	bash tests/bench/run.sh
+
+install: sixxsd
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/nagios/plugins \
+		$(DESTDIR)$(PREFIX)/share/doc/sixxsd
+	install -m 0755 sixxsd $(DESTDIR)$(PREFIX)/sbin/sixxsd
+	install -m 0755 misc/check_sixxsd $(DESTDIR)$(PREFIX)/lib/nagios/plugins/check_sixxsd
+	install -m 0644 sixxsd.conf.example $(DESTDIR)$(PREFIX)/share/doc/sixxsd/sixxsd.conf.example
+
+clean:
+	rm -rf build sixxsd

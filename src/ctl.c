@@ -1,0 +1,468 @@
+/* ctl: control port sessions on one epoll loop. */
+#include "ctl.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "cmd.h"
+#include "conf.h"
+#include "log.h"
+#include "out.h"
+#include "tunnel.h"
+
+/* The largest reply: `tunnel stats` or `tunnel list` over 131,068 slots
+ * at about 150 bytes a line. */
+#define REPLY_MAX (24u << 20)
+#define OUT_LOW (64u << 10) /* run the next line only below this backlog */
+#define OUT_CAP (REPLY_MAX + OUT_LOW + 256)
+#define IN_CAP 4096
+#define CLOSE_GRACE 5 /* seconds to flush a farewell */
+
+#define EV_LISTEN4 0xfffffff0u
+#define EV_LISTEN6 0xfffffff1u
+#define EV_SIGNAL 0xfffffff2u
+
+struct sess {
+	int fd; /* -1: free */
+	bool closing;
+	bool eof; /* the peer stopped sending: finish its lines, then close */
+	struct cmd_sess cmd;
+	char in[IN_CAP];
+	size_t inlen;
+	char *out; /* this session's part of the reserved reply region */
+	size_t outoff, outlen, outhigh;
+	time_t active, deadline;
+	uint32_t events;
+};
+
+static struct sess sessions[CTL_MAX_SESSIONS];
+static char *region;  /* CTL_MAX_SESSIONS * OUT_CAP, committed on use */
+static char *scratch; /* one command's text before framing */
+static int epfd = -1, lfd4 = -1, lfd6 = -1;
+static struct ctl_opts opt;
+static bool stopping;
+
+static const char farewell[] = "404 Tschau, closing down\n";
+
+static int listen_on(int family)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int one = 1;
+	/* SO_REUSEADDR only: a second daemon must fail to bind, not share. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)opt.port);
+		sl = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)opt.port);
+		sl = sizeof(*s4);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 128) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static void ep_add(int fd, uint32_t tag, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.u32 = tag };
+	epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int ctl_init(const struct ctl_opts *o)
+{
+	opt = *o;
+	region = mmap(NULL, (size_t)CTL_MAX_SESSIONS * OUT_CAP, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	scratch = mmap(NULL, REPLY_MAX, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (region == MAP_FAILED || scratch == MAP_FAILED) {
+		log_err("cannot reserve the control reply buffers: %s", strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < CTL_MAX_SESSIONS; i++) {
+		sessions[i].fd = -1;
+		sessions[i].out = region + (size_t)i * OUT_CAP;
+	}
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	lfd4 = listen_on(AF_INET);
+	if (lfd4 < 0)
+		log_err("control port: cannot listen on 0.0.0.0:%d: %s", opt.port, strerror(errno));
+	lfd6 = listen_on(AF_INET6);
+	if (lfd6 < 0)
+		log_warn("control port: cannot listen on [::]:%d: %s", opt.port, strerror(errno));
+	if (epfd < 0 || (lfd4 < 0 && lfd6 < 0))
+		return -1;
+	if (lfd4 >= 0)
+		ep_add(lfd4, EV_LISTEN4, EPOLLIN);
+	if (lfd6 >= 0)
+		ep_add(lfd6, EV_LISTEN6, EPOLLIN);
+	return 0;
+}
+
+static size_t pending(const struct sess *s)
+{
+	return s->outlen - s->outoff;
+}
+
+static void queue(struct sess *s, const char *p, size_t n)
+{
+	if (s->outoff && s->outoff == s->outlen)
+		s->outoff = s->outlen = 0;
+	if (n > OUT_CAP - s->outlen && s->outoff) {
+		memmove(s->out, s->out + s->outoff, pending(s));
+		s->outlen -= s->outoff;
+		s->outoff = 0;
+	}
+	if (n > OUT_CAP - s->outlen)
+		n = OUT_CAP - s->outlen; /* cannot happen: replies are bounded */
+	memcpy(s->out + s->outlen, p, n);
+	s->outlen += n;
+	if (s->outlen > s->outhigh)
+		s->outhigh = s->outlen;
+}
+
+static void sess_free(struct sess *s)
+{
+	int id = (int)(s - sessions);
+	tunnel_debug_release_all(id);
+	close(s->fd);
+	s->fd = -1;
+	/* Give back the pages of a large reply. */
+	if (s->outhigh > OUT_LOW)
+		madvise(s->out, s->outhigh, MADV_DONTNEED);
+	s->outhigh = s->outoff = s->outlen = s->inlen = 0;
+}
+
+/* Write what we can; a session that has said goodbye closes when drained. */
+static void flush(struct sess *s, time_t now)
+{
+	while (pending(s)) {
+		ssize_t n = send(s->fd, s->out + s->outoff, pending(s), MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			s->outoff += (size_t)n;
+			s->active = now;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			break;
+		s->outoff = s->outlen; /* peer gone: drop the rest */
+		s->closing = true;
+		break;
+	}
+	if (!pending(s)) {
+		s->outoff = s->outlen = 0;
+		if (s->outhigh > OUT_LOW) {
+			madvise(s->out, s->outhigh, MADV_DONTNEED);
+			s->outhigh = 0;
+		}
+	}
+}
+
+static void close_with(struct sess *s, const char *msg, time_t now)
+{
+	if (msg)
+		queue(s, msg, strlen(msg));
+	s->closing = true;
+	s->inlen = 0;
+	s->deadline = now + CLOSE_GRACE;
+}
+
+static void run_line(struct sess *s, const char *line, time_t now)
+{
+	struct out text, framed;
+	out_init(&text, scratch, REPLY_MAX);
+	int code = cmd_exec(&s->cmd, line, &text);
+	char *dst = s->out;
+	if (text.overflow) {
+		out_reset(&text);
+		out_puts(&text, "Reply too large for the reply buffer\n");
+		code = 500;
+	}
+	/* Frame straight into the session's output. */
+	if (s->outoff && s->outoff == s->outlen)
+		s->outoff = s->outlen = 0;
+	if (s->outoff) {
+		memmove(dst, dst + s->outoff, pending(s));
+		s->outlen -= s->outoff;
+		s->outoff = 0;
+	}
+	out_init(&framed, dst + s->outlen, OUT_CAP - s->outlen);
+	out_frame(&framed, code, text.buf, text.len);
+	s->outlen += framed.len;
+	if (s->outlen > s->outhigh)
+		s->outhigh = s->outlen;
+
+	if (s->cmd.close != CMD_KEEP) {
+		close_with(s, NULL, now);
+		if (s->cmd.close == CMD_SHUTDOWN)
+			stopping = true;
+	}
+}
+
+/* Run every complete line while the reply backlog is small. */
+static void process(struct sess *s, time_t now)
+{
+	while (!s->closing && pending(s) < OUT_LOW) {
+		char *lf = memchr(s->in, '\n', s->inlen);
+		if (!lf) {
+			/* 1023 bytes + CR may still be a valid line; more is not. */
+			if (s->inlen > CTL_LINE_MAX + 1 || s->eof)
+				close_with(s, farewell, now);
+			return;
+		}
+		size_t len = (size_t)(lf - s->in);
+		size_t used = len + 1;
+		if (len && s->in[len - 1] == '\r')
+			len--;
+		if (len > CTL_LINE_MAX) {
+			close_with(s, farewell, now);
+			return;
+		}
+		char line[CTL_LINE_MAX + 1];
+		memcpy(line, s->in, len);
+		line[len] = '\0'; /* a NUL inside truncates the line (C string) */
+		memmove(s->in, s->in + used, s->inlen - used);
+		s->inlen -= used;
+		if (len)
+			run_line(s, line, now); /* an empty line gets no reply */
+	}
+}
+
+static void update_events(struct sess *s)
+{
+	uint32_t ev = 0;
+	if (!s->closing && !s->eof && pending(s) < OUT_LOW && s->inlen < IN_CAP)
+		ev |= EPOLLIN;
+	if (pending(s))
+		ev |= EPOLLOUT;
+	if (ev != s->events) {
+		struct epoll_event e = { .events = ev, .data.u32 = (uint32_t)(s - sessions) };
+		epoll_ctl(epfd, EPOLL_CTL_MOD, s->fd, &e);
+		s->events = ev;
+	}
+}
+
+static void on_readable(struct sess *s, time_t now)
+{
+	ssize_t n = recv(s->fd, s->in + s->inlen, IN_CAP - s->inlen, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0)
+		s->eof = true;
+	else
+		s->inlen += (size_t)n;
+	s->active = now;
+	process(s, now);
+}
+
+static void peer_of(const struct sockaddr_storage *ss, struct in6_addr *a)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+		memset(a, 0, sizeof(*a));
+		a->s6_addr[10] = a->s6_addr[11] = 0xff;
+		memcpy(&a->s6_addr[12], &s4->sin_addr, 4);
+	} else {
+		*a = ((const struct sockaddr_in6 *)ss)->sin6_addr;
+	}
+}
+
+static void reject(int fd, const struct in6_addr *peer)
+{
+	char a[ADDR_TEXT_MAX], buf[1024];
+	int n = snprintf(buf, sizeof(buf),
+			 "HTTP/1.1 301 Content Moved\n"
+			 "Date: Sat, 25 Feb 1978 06:06:06\n"
+			 "Server: SixXSd\n"
+			 "Location: https://www.sixxs.net/\n"
+			 "Content-Type: text/html\n"
+			 "\n"
+			 "<html lang=\"en\">\n"
+			 "<head>\n"
+			 "<title>SixXSd</title>\n"
+			 "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\" />\n"
+			 "</head>\n"
+			 "\n"
+			 "<body>\n"
+			 "Information about SixXS can be found on the <a "
+			 "href=\"https://www.sixxs.net/\">SixXS website</a>.\n"
+			 "</body>\n"
+			 "</html>\n"
+			 "<!-- Your IP: %s -->\n",
+			 addr_fmt(peer, a));
+	if (send(fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_debug("control port: reject send: %s", strerror(errno));
+}
+
+static void on_accept(int lfd, time_t now)
+{
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		struct in6_addr peer;
+		char a[ADDR_TEXT_MAX];
+		peer_of(&ss, &peer);
+		if (!conf_acl_has(&peer)) {
+			log_info("control port: %s is not in the CLI ACL", addr_fmt(&peer, a));
+			reject(fd, &peer);
+			close(fd);
+			continue;
+		}
+		struct sess *s = NULL;
+		for (int i = 0; i < CTL_MAX_SESSIONS && !s; i++)
+			if (sessions[i].fd < 0)
+				s = &sessions[i];
+		if (!s) {
+			static const char full[] = "500 Too many control sessions, closing down\n";
+			log_warn("control port: %d sessions open, refusing %s", CTL_MAX_SESSIONS,
+				 addr_fmt(&peer, a));
+			if (send(fd, full, sizeof(full) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+				log_debug("control port: refuse send: %s", strerror(errno));
+			close(fd);
+			continue;
+		}
+		s->fd = fd;
+		s->closing = s->eof = false;
+		s->inlen = s->outoff = s->outlen = 0;
+		s->active = now;
+		s->events = 0;
+		cmd_sess_init(&s->cmd, (int)(s - sessions), &peer);
+		char banner[256];
+		int n = snprintf(banner, sizeof(banner),
+				 "200 %s.sixxs.net SixXSd " SIXXSD_VERSION
+				 " by Jeroen Massar <jeroen@sixxs.net>\n",
+				 conf_own_name());
+		queue(s, banner, (size_t)n);
+		ep_add(fd, (uint32_t)(s - sessions), 0);
+		flush(s, now);
+		update_events(s);
+	}
+}
+
+static void on_signal(int sigfd)
+{
+	struct signalfd_siginfo si;
+	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			log_notice("Received signal %u - ignored (there is no reload)", si.ssi_signo);
+			continue;
+		}
+		log_notice("Received signal %u - shutting down", si.ssi_signo);
+		stopping = true;
+	}
+}
+
+static void sweep(time_t now)
+{
+	for (int i = 0; i < CTL_MAX_SESSIONS; i++) {
+		struct sess *s = &sessions[i];
+		if (s->fd < 0)
+			continue;
+		if (!s->closing && now - s->active >= opt.idle_timeout) {
+			char a[ADDR_TEXT_MAX];
+			log_warn("control port: %s idle for %d seconds, closing",
+				 addr_fmt(&s->cmd.peer, a), opt.idle_timeout);
+			close_with(s, "500 Tschau, connection timed out\n", now);
+		}
+	}
+}
+
+void ctl_run(int sigfd)
+{
+	struct epoll_event evs[64];
+	time_t last_sweep = 0;
+	if (sigfd >= 0)
+		ep_add(sigfd, EV_SIGNAL, EPOLLIN);
+	while (!stopping) {
+		int n = epoll_wait(epfd, evs, 64, 1000);
+		time_t now = time(NULL);
+		for (int i = 0; i < n && !stopping; i++) {
+			uint32_t tag = evs[i].data.u32;
+			if (tag == EV_LISTEN4 || tag == EV_LISTEN6) {
+				on_accept(tag == EV_LISTEN4 ? lfd4 : lfd6, now);
+				continue;
+			}
+			if (tag == EV_SIGNAL) {
+				on_signal(sigfd);
+				continue;
+			}
+			struct sess *s = &sessions[tag];
+			if (s->fd < 0)
+				continue;
+			if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+				on_readable(s, now);
+			flush(s, now);
+			process(s, now); /* lines held back while the backlog was high */
+			flush(s, now);
+		}
+		if (now != last_sweep) {
+			sweep(now);
+			last_sweep = now;
+		}
+		for (int i = 0; i < CTL_MAX_SESSIONS; i++) {
+			struct sess *s = &sessions[i];
+			if (s->fd < 0)
+				continue;
+			flush(s, now);
+			if (s->closing && (!pending(s) || now >= s->deadline))
+				sess_free(s);
+			else
+				update_events(s);
+		}
+	}
+	/* Every session still open hears that we are going. */
+	for (int i = 0; i < CTL_MAX_SESSIONS; i++) {
+		struct sess *s = &sessions[i];
+		if (s->fd < 0)
+			continue;
+		if (!s->closing)
+			queue(s, farewell, sizeof(farewell) - 1);
+		flush(s, time(NULL));
+		shutdown(s->fd, SHUT_WR);
+		sess_free(s);
+	}
+}
+
+void ctl_close(void)
+{
+	if (lfd4 >= 0)
+		close(lfd4);
+	if (lfd6 >= 0)
+		close(lfd6);
+	if (epfd >= 0)
+		close(epfd);
+	lfd4 = lfd6 = epfd = -1;
+	if (region && region != MAP_FAILED)
+		munmap(region, (size_t)CTL_MAX_SESSIONS * OUT_CAP);
+	if (scratch && scratch != MAP_FAILED)
+		munmap(scratch, REPLY_MAX);
+	region = scratch = NULL;
+}
