@@ -58,7 +58,7 @@ unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 misc-test:
-	$(PYTHON) -m unittest tests/misc/test_check_sixxsd.py
+	$(PYTHON) -m unittest tests/misc/test_check_sixxsd.py tests/misc/test_install.py
 
 e2e: build/san/sixxsd
 	SIXXSD=build/san/sixxsd bash tests/e2e/run.sh
