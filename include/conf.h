@@ -57,6 +57,12 @@ void conf_set_section(enum conf_section s, bool on);
 int conf_verbosity(void);
 void conf_set_verbosity(int v);
 
+/* Called for every tunnel or subnet prefix added, so the data plane can
+ * route it into its tun. */
+typedef void (*conf_prefix_fn)(const struct in6_addr *p, unsigned len);
+void conf_set_prefix_hook(conf_prefix_fn fn);
+void conf_prefix_added(const struct in6_addr *p, unsigned len);
+
 /* Daemon facts the commands show. */
 time_t conf_started(void);
 const char *conf_file(void); /* file loaded at start and written by saveconfig */

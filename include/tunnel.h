@@ -111,6 +111,8 @@ struct tunnel_conf_req {
 };
 void tunnel_set_config(const struct tunnel_conf_req *r);
 void tunnel_set_remote(uint32_t tid, const struct in6_addr *them);
+/* The packet path learned the tunnel's type and our outer address. */
+void tunnel_learn(uint32_t tid, unsigned type, const struct in6_addr *us);
 
 const char *tunnel_password(uint32_t tid);
 

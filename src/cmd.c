@@ -139,7 +139,7 @@ static int walk(struct cmd_sess *s, const struct cmd_menu *m, int argc, char **a
 		return CMD_CTX_CHANGED;
 	}
 	const char *a0 = argv[0];
-	bool up = strcmp(a0, "..") == 0 || strcmp(a0, "end") == 0;
+	bool up = strcmp(a0, "..") == 0 || strcasecmp(a0, "end") == 0;
 	if (strcmp(a0, "/") == 0 || (up && s->depth > 0)) {
 		if (up)
 			s->depth--;
@@ -153,11 +153,11 @@ static int walk(struct cmd_sess *s, const struct cmd_menu *m, int argc, char **a
 		}
 		return walk(s, top(s), argc - 1, argv + 1, o);
 	}
-	if (strcmp(a0, "help") == 0) {
+	if (strcasecmp(a0, "help") == 0) {
 		help(m, o, HELP_FMT);
 		return 200;
 	}
-	if (strcmp(a0, "fullhelp") == 0) {
+	if (strcasecmp(a0, "fullhelp") == 0) {
 		fullhelp(s, o);
 		return 200;
 	}

@@ -450,6 +450,7 @@ static int c_tprefix_add(struct cmd_sess *s, struct out *o, int argc, char **arg
 		out_printf(o, "No more available empty tunnel prefixes (max %d)\n", CONF_MAX_TPREFIX);
 		return 400;
 	}
+	conf_prefix_added(&p, 48);
 	out_printf(o, "Tunnel Prefix %s:/48 configured\n", conf_tprefix_text((unsigned)k));
 	return 200;
 }
@@ -498,6 +499,7 @@ static int c_sprefix_add(struct cmd_sess *s, struct out *o, int argc, char **arg
 		out_puts(o, "No more available empty subnet prefixes, this requires a recompile\n");
 		return 400;
 	}
+	conf_prefix_added(&p, (unsigned)len);
 	out_printf(o, "Subnet Prefix %s/%d added\n", addr_fmt(&p, t), len);
 	return 200;
 }

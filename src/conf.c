@@ -18,6 +18,7 @@ static bool sections[CONF_SEC_COUNT];
 static int verbosity;
 static time_t started;
 static char file[4096] = "sixxsd.conf";
+static conf_prefix_fn prefix_hook;
 
 void conf_init(void)
 {
@@ -177,4 +178,15 @@ const char *conf_file(void)
 void conf_set_file(const char *path)
 {
 	snprintf(file, sizeof(file), "%s", path);
+}
+
+void conf_set_prefix_hook(conf_prefix_fn fn)
+{
+	prefix_hook = fn;
+}
+
+void conf_prefix_added(const struct in6_addr *p, unsigned len)
+{
+	if (prefix_hook)
+		prefix_hook(p, len);
 }

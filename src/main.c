@@ -13,6 +13,7 @@
 #include "cfgfile.h"
 #include "conf.h"
 #include "ctl.h"
+#include "io.h"
 #include "log.h"
 #include "subnet.h"
 #include "tunnel.h"
@@ -22,6 +23,8 @@ static void usage(const char *argv0)
 	printf("%s [opts]\n"
 	       "\n"
 	       "-c, --config FILE      configuration file (default: sixxsd.conf)\n"
+	       "-i, --interface NAME   tun device (default: sixxs)\n"
+	       "-w, --workers N        packet worker threads (default: one per CPU)\n"
 	       "-p, --pidfile FILE     write the process id to FILE\n"
 	       "-d, --daemonize        run in the background, log to syslog (default)\n"
 	       "-f, --nodaemonize      stay in the foreground, log to stderr\n"
@@ -79,18 +82,23 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "helpme", no_argument, NULL, 'h' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "workers", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = "sixxsd.conf", *pidfile = NULL;
+	struct io_opts iopt = { .ifname = "sixxs", .workers = 0 };
 	bool foreground = false;
 	int verbose = 0;
 	struct ctl_opts copt = { .port = CTL_PORT, .idle_timeout = CTL_IDLE_TIMEOUT };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:p:dfVvsh?", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:p:i:w:dfVvsh?", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config = optarg; break;
 		case 'p': pidfile = optarg; break;
+		case 'i': iopt.ifname = optarg; break;
+		case 'w': iopt.workers = (unsigned)atoi(optarg); break;
 		case 'd': foreground = false; break;
 		case 'f': foreground = true; break;
 		case 'v': verbose++; break;
@@ -151,6 +159,9 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return rc & 0xff ? rc & 0xff : 1;
 
+	/* Data plane next, the control port last (control §8.1). */
+	if (io_open(&iopt) != 0)
+		return 1;
 	struct ctl_opts o = copt;
 	if (ctl_init(&o) != 0)
 		return 1;
@@ -159,6 +170,8 @@ int main(int argc, char **argv)
 		daemonize();
 		log_open(false);
 	}
+	if (io_run() != 0)
+		return 1;
 	if (pidfile && write_pidfile(pidfile) != 0)
 		log_warn("cannot write pid file %s: %s", pidfile, strerror(errno));
 	int sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -169,6 +182,7 @@ int main(int argc, char **argv)
 	ctl_run(sigfd);
 
 	ctl_close();
+	io_stop();
 	if (sigfd >= 0)
 		close(sigfd);
 	if (pidfile)

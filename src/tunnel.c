@@ -124,40 +124,48 @@ void tunnel_get(uint32_t tid, struct tunnel_cfg *out)
 		cfg_initial(out);
 }
 
-static void cfg_publish(uint32_t tid, const struct tunnel_cfg *c)
+/* Changes are made in place inside the write section, so a worker that
+ * learns an endpoint and the control side never undo each other. */
+static struct tunnel_cfg *slot_begin(uint32_t tid)
 {
 	seqlock_write_begin(&slots[tid].lock);
-	slots[tid].c = *c;
+	return &slots[tid].c;
+}
+
+static void slot_end(uint32_t tid)
+{
 	seqlock_write_end(&slots[tid].lock);
 }
 
 void tunnel_set_config(const struct tunnel_conf_req *r)
 {
-	struct tunnel_cfg c;
-	tunnel_get(r->tid, &c);
-
-	c.tnum = r->tnum;
-	c.mtu = (uint16_t)r->mtu;
-	c.dynamic = r->dynamic;
+	uint8_t key[20];
+	if (r->password) {
+		/* The AYIYA key is SHA-1 of the shared secret (dataplane §3.1). */
+		EVP_Digest(r->password, strlen(r->password), key, NULL, EVP_sha1(), NULL);
+		snprintf(colds[r->tid].password, sizeof(colds[r->tid].password), "%s", r->password);
+	}
+	struct tunnel_cfg *c = slot_begin(r->tid);
+	if (c->mtu == 0)
+		cfg_initial(c);
+	c->tnum = r->tnum;
+	c->mtu = (uint16_t)r->mtu;
+	c->dynamic = r->dynamic;
 	if (!r->dynamic) {
 		/* Static: the configured endpoint; proto-41 unless it speaks GRE. */
-		c.ip_them = r->them;
-		if (c.type != TUNNEL_T_GRE)
-			c.type = TUNNEL_T_DIRECT;
-		c.state = r->disabled ? TUNNEL_S_DISABLED : TUNNEL_S_UP;
+		c->ip_them = r->them;
+		if (c->type != TUNNEL_T_GRE)
+			c->type = TUNNEL_T_DIRECT;
+		c->state = r->disabled ? TUNNEL_S_DISABLED : TUNNEL_S_UP;
 	} else if (r->disabled) {
-		c.state = TUNNEL_S_DISABLED;
-	} else if (c.state != TUNNEL_S_UP && c.state != TUNNEL_S_DOWN) {
+		c->state = TUNNEL_S_DISABLED;
+	} else if (c->state != TUNNEL_S_UP && c->state != TUNNEL_S_DOWN) {
 		/* A dynamic tunnel only goes up on a valid beat. */
-		c.state = TUNNEL_S_DOWN;
+		c->state = TUNNEL_S_DOWN;
 	}
-	if (r->password) {
-		size_t n = strlen(r->password);
-		memcpy(colds[r->tid].password, r->password, n + 1);
-		/* The AYIYA key is SHA-1 of the shared secret (dataplane §3.1). */
-		EVP_Digest(r->password, n, c.ayiya_sha1, NULL, EVP_sha1(), NULL);
-	}
-	cfg_publish(r->tid, &c);
+	if (r->password)
+		memcpy(c->ayiya_sha1, key, sizeof(key));
+	slot_end(r->tid);
 
 	uint32_t n = atomic_load(&count);
 	if (r->tid + 1 > n)
@@ -166,14 +174,21 @@ void tunnel_set_config(const struct tunnel_conf_req *r)
 
 void tunnel_set_remote(uint32_t tid, const struct in6_addr *them)
 {
-	struct tunnel_cfg c;
-	tunnel_get(tid, &c);
-	c.ip_them = *them;
-	c.port_us = 5072;
-	c.port_them = 5072;
-	if (c.state != TUNNEL_S_DISABLED)
-		c.state = TUNNEL_S_UP;
-	cfg_publish(tid, &c);
+	struct tunnel_cfg *c = slot_begin(tid);
+	c->ip_them = *them;
+	c->port_us = 5072;
+	c->port_them = 5072;
+	if (c->state != TUNNEL_S_DISABLED)
+		c->state = TUNNEL_S_UP;
+	slot_end(tid);
+}
+
+void tunnel_learn(uint32_t tid, unsigned type, const struct in6_addr *us)
+{
+	struct tunnel_cfg *c = slot_begin(tid);
+	c->type = (uint8_t)type;
+	c->ip_us = *us;
+	slot_end(tid);
 }
 
 const char *tunnel_password(uint32_t tid)

@@ -47,9 +47,26 @@ cleanup_all() {
 		fi
 	done
 }
+child=
+on_signal() {
+	# the test runs in the background so this trap fires at once; pass the
+	# signal on to it (timeout forwards it to python, whose atexit stops the
+	# daemon), wait a bounded time, then the EXIT trap removes the netns
+	local code=$1
+	if [ -n "$child" ]; then
+		kill -TERM "$child" 2>/dev/null
+		for _ in $(seq 1 100); do
+			kill -0 "$child" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$child" 2>/dev/null
+	fi
+	echo "run.sh: interrupted" >&2
+	exit "$code"
+}
 trap cleanup_all EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM HUP
 
 if [ $# -gt 0 ]; then
 	tests=()
@@ -87,8 +104,11 @@ for t in "${tests[@]}"; do
 		continue
 	fi
 	start=$(date +%s)
-	timeout 300 ip netns exec "$ns" python3 "$t"
+	timeout 300 ip netns exec "$ns" python3 "$t" &
+	child=$!
+	wait "$child"
 	rc=$?
+	child=
 	dur=$(( $(date +%s) - start ))
 	cleanup_ns "$ns"
 	if [ $rc -eq 0 ]; then

@@ -236,8 +236,13 @@ atexit.register(_cleanup)
 
 
 def _on_term(signum, frame):
-    # `timeout` sends SIGTERM: turn it into a normal exit so atexit runs
-    raise SystemExit(128 + signum)
+    # `timeout` (or run.sh when interrupted) sends SIGTERM: stop every daemon
+    # by PID and leave at once (a SystemExit would be swallowed by unittest)
+    signal.signal(signum, signal.SIG_DFL)
+    sys.stderr.write('\nsxd: signal %d, stopping %d daemon(s) and exiting\n' % (signum, len(_live)))
+    _cleanup()
+    sys.stderr.flush()
+    os._exit(128 + signum)
 
 
 signal.signal(signal.SIGTERM, _on_term)
@@ -263,17 +268,19 @@ class DaemonError(Exception):
 class Daemon:
     """One sixxsd process with its own temporary directory.
 
-    conf: configuration text (str or bytes) written to <tmp>/<conf_name>.
+    conf: configuration text (str or bytes) written to <tmp>/<conf_name>
+    (None: no file is written).
     """
 
     def __init__(self, conf=CONF_84, idle_timeout=None, conf_name='sixxsd.conf',
                  extra_args=(), wait=True):
+        if not os.access(SIXXSD, os.X_OK):
+            raise DaemonError('daemon binary %s missing or not executable' % SIXXSD)
+        if port_open():
+            raise DaemonError('port %d already open before start (a daemon still running?)' % PORT)
         self.dir = tempfile.mkdtemp(prefix='sxt-')
         self.conf_name = conf_name
         self.conf_path = os.path.join(self.dir, conf_name)
-        data = conf.encode() if isinstance(conf, str) else conf
-        with open(self.conf_path, 'wb') as f:
-            f.write(data)
         self.pidfile = os.path.join(self.dir, 'sixxsd.pid')
         self.out_path = os.path.join(self.dir, 'stdout.log')
         self.err_path = os.path.join(self.dir, 'stderr.log')
@@ -283,15 +290,19 @@ class Daemon:
         args += list(extra_args)
         self.args = args
         self.rc = None
-        if not os.access(SIXXSD, os.X_OK):
-            raise DaemonError('daemon binary %s missing or not executable' % SIXXSD)
-        if port_open():
-            raise DaemonError('port %d already open before start (a daemon still running?)' % PORT)
-        self._out = open(self.out_path, 'wb')
-        self._err = open(self.err_path, 'wb')
-        self.proc = subprocess.Popen(args, cwd=self.dir, stdin=subprocess.DEVNULL,
-                                     stdout=self._out, stderr=self._err,
-                                     start_new_session=True)
+        try:
+            if conf is not None:       # None: start without a configuration file
+                data = conf.encode() if isinstance(conf, str) else conf
+                with open(self.conf_path, 'wb') as f:
+                    f.write(data)
+            self._out = open(self.out_path, 'wb')
+            self._err = open(self.err_path, 'wb')
+            self.proc = subprocess.Popen(args, cwd=self.dir, stdin=subprocess.DEVNULL,
+                                         stdout=self._out, stderr=self._err,
+                                         start_new_session=True)
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
         self.pid = self.proc.pid
         _live.append(self)
         if wait:
@@ -416,10 +427,7 @@ def run_config(conf, conf_name='sixxsd.conf', timeout=10):
             opened = True
         time.sleep(0.05)
     out, err = d.stdout(), d.stderr()
-    if rc is None:
-        d.stop()
-    else:
-        d.stop()  # just bookkeeping: already dead
+    d.stop()    # kills it if still running; bookkeeping otherwise
     return rc, out, err, opened
 
 

@@ -12,7 +12,7 @@ import unittest
 
 import sxd
 import tree
-from sxd import multi, one
+from sxd import multi
 
 P = '2001:db8:2ff:'          # prefix text of the CONF_84 tunnel prefix
 ENTER = "200 >> %s (use '..' or 'end' to go up one level)\n"
@@ -258,6 +258,7 @@ class TestNavigation(Shared):
         self.checks(self.s, [
             ('.', '200 main\n'),
             ('pop .', '200 main\n'),            # quirk: before entering pop
+            ('pop set .', '200 main > pop\n'),
             ('pop', ENTER % 'main > pop'),
             ('.', '200 main > pop\n'),
             ('set', ENTER % 'main > pop > set'),
@@ -369,6 +370,8 @@ class TestTokenise(Shared):
             ('pop g\\et id', '200 1\n'),
             ('pop get \\id', '200 1\n'),          # deviation 19
             ('\t  pop   get \t id  ', '200 1\n'),
+            ('pop get "id"x', '200 1\n'),         # text glued after a closing quote is dropped
+            ('pop get "id', '200 1\n'),           # unterminated quote runs to the end
             ('\\', '425 No command given!?\n'),
         ])
 
@@ -588,6 +591,10 @@ class TestPopSet(Own):
             ('pop set details x newname 192.0.2.3 2001:db8::3', '400 Non-numeric ID (x)\n'),
             ('pop show pops', multi(pops)),
         ])
+        # escapes: \\t is a TAB; an all-zero IPv6 address un-configures an entry
+        self.check(self.s, 'pop set details 6 a\\tb 192.0.2.6 2001:db8::6', '200 PoP details updated\n')
+        self.check(self.s, 'pop set details 2 chtst02 192.0.2.66 unspecified', '200 PoP details updated\n')
+        self.check(self.s, 'pop show pops', multi([pops[0]] + pops[2:] + ['6 a\tb 192.0.2.6 2001:db8::6']))
         self.check(self.s, 'pop set details 1 newname 192.0.2.42 2001:db8::42', '200 PoP details updated\n')
         self.check(self.s, 'pop get name', '200 newname\n')
         with sxd.Session() as s2:
@@ -657,7 +664,7 @@ class TestCliacl(Own):
             ('pop cliacl add 10.0.0.0/8', '400 Only single addresses are accepted in the CLI ACL (10.0.0.0/8)\n'),
             ('pop cliacl add 2001:db8::1/64', '400 Only single addresses are accepted in the CLI ACL (2001:db8::1/64)\n'),
             ('pop cliacl add 10.0.0.2/32', '200 CLI ACL added\n'),
-            ('pop cliacl add 2001:db8::1/128', '200 CLI ACL added\n'),
+            ('pop cliacl add 2001:DB8::1/128', '200 CLI ACL added\n'),
             ('pop cliacl add foo', '400 Invalid IP address foo\n'),
             ('pop cliacl add 999.1.1.1', '400 Invalid IP address 999.1.1.1\n'),
             ('pop cliacl list', multi(base + ['10.0.0.1', '10.0.0.2', '2001:db8::1'])),
@@ -767,7 +774,7 @@ class TestTunnelPrefix(Own):
             # deviation 12: prefix text g1:g2:g3: -> inner addresses 2001:db8:0:<tid>::
             ('pop tunnelprefix add 2001:db8::/48', '200 Tunnel Prefix 2001:db8:0::/48 configured\n'),
             ('tunnel set config 10005 T10005 192.0.2.9 up 1480', '200 Accepted Tunnel 10005/T10005 with password\n'),
-            ('pop tunnelprefix add 2001:db8:2fd::/48', '200 Tunnel Prefix 2001:db8:2fd::/48 configured\n'),
+            ('pop tunnelprefix add 2001:DB8:2FD::/48', '200 Tunnel Prefix 2001:db8:2fd::/48 configured\n'),
             ('pop tunnelprefix add 2001:db8:2fc::/48', '400 No more available empty tunnel prefixes (max 4)\n'),
             ('pop tunnelprefix add 2001:db8:2fe::/48', '200 Tunnel Prefix already configured\n'),
             ('pop tunnelprefix list', multi(['2001:db8:2ff::/48', '2001:db8:2fe::/48', '2001:db8:0::/48',
@@ -888,6 +895,17 @@ class TestTunnelRead(Shared):
             ('tunnel show 2001:db8:3004::1/64', show_5072()),
         ])
 
+    def test_show_ipv4_inner_addresses(self):
+        # spec 6.1: 1111 pppppp ssss... with PoP id 1; the intended byte order
+        self.checks(self.s, [
+            ('tunnel show 240.127.128.1', show_4141()),      # tid 0, user side
+            ('tunnel show 240.127.128.0', show_4141()),      # tid 0, PoP side
+            ('tunnel show 240.127.128.3', show_5072()),      # tid 1, user side
+            ('tunnel show 240.127.140.205', show_666()),     # tid 0x666 = 0x3f8000|0x666<<1|1
+            ('tunnel show 240.66.174.5', show_2ae()),        # subnet plan: tid 0x2ae, host 5
+            ('tunnel show 240.64.0.200', show_4141()),       # subnet plan: tid 0, host 200
+        ])
+
     def test_show_unconfigured_slot(self):
         self.check(self.s, 'tunnel show 2001:db8:2ff:3::1',
                    sxd.tunnel_show(0, 3, P, '0.0.0.0', 0, 'none', 'none', False))
@@ -984,7 +1002,10 @@ class TestTunnelConfig(Own):
             ('tunnel set config 0xB1 T177 Dynamic disabled 1400 pwb1', '200 Accepted Tunnel b1/T177\n'),
             ('tunnel set config 5 T500 192.0.2.5 DISABLED 1280', '200 Accepted Tunnel 5/T500 with password\n'),
             ('tunnel set config 6 T600 192.0.2.6 whatever 1480', '200 Accepted Tunnel 6/T600 with password\n'),
+            ('tunnel set config 9 T900 Unspecified up 1480', '200 Accepted Tunnel 9/T900 with password\n'),
         ])
+        self.check(self.s, 'tunnel show T900', sxd.tunnel_show(900, 9, P, '::', 1480, 'up', 'direct', False))
+        self.check(self.s, 'tunnel set config 9 T900 dynamic disabled 1480', '200 Accepted Tunnel 9/T900 with password\n')
         self.check(self.s, 'tunnel show T300', sxd.tunnel_show(300, 3, P, '192.0.2.3', 1480, 'up', 'direct', False))
         self.check(self.s, 'tunnel show T400', sxd.tunnel_show(400, 4, P, '2001:db8:1::4', 1280, 'up', 'direct',
                                                                False))
@@ -1000,11 +1021,13 @@ class TestTunnelConfig(Own):
             'T400 2001:db8:2ff:4::2 2001:db8:1::4 up direct 1280 0',
             'T500 2001:db8:2ff:5::2 192.0.2.5 disabled direct 1280 0',
             'T600 2001:db8:2ff:6::2 192.0.2.6 up direct 1480 0',
+            'T900 2001:db8:2ff:9::2 :: disabled direct 1480 0',
             'T31 2001:db8:2ff:1f::2 0.0.0.0 down none 1400 0',
             'T160 2001:db8:2ff:a0::2 0.0.0.0 down none 1400 0',
             'T177 2001:db8:2ff:b1::2 0.0.0.0 disabled none 1400 0',
             sxd.LIST_84[3], sxd.LIST_84[4], sxd.LIST_84[5]]))
-        self.check(self.s, 'pop show status', multi(['direct 4 0 6', 'ayiya 0 0 0', 'gre 0 0 0', 'total 4 0 6']))
+        # T900 went static -> dynamic: it keeps type direct (spec 7) and counts
+        self.check(self.s, 'pop show status', multi(['direct 4 0 7', 'ayiya 0 0 0', 'gre 0 0 0', 'total 4 0 7']))
 
     def test_mtu_and_password_bounds(self):
         pw132 = 'p' * 132
@@ -1128,9 +1151,13 @@ class TestRemote(Own):
             ('tunnel set remote T4141 999.1.1.1', '400 Invalid Tunnel_Them address (999.1.1.1)\n'),
             ('tunnel set remote T4141 foo', '400 Invalid Tunnel_Them address (foo)\n'),
             ('tunnel set remote T99999 192.0.2.1', '404 No such Tunnel ID (T99999/T99999) found\n'),
+            # spec 3: `unspecified` = the all-zero address
+            ('tunnel set remote T3740 UNSPECIFIED', '200 Updated remote address to UNSPECIFIED\n'),
+            ('tunnel get outer_endpoint T3740', '200 ::\n'),
         ])
         l84[0] = 'T4141 2001:db8:2ff:0::2 192.0.2.99 up direct 1480 0'
         l84[1] = 'T5072 2001:db8:2ff:1::2 192.0.2.50 up none 1428 0'
+        l84[2] = 'T3740 2001:db8:2ff:2::2 :: up none 1280 0'
         l84[5] = 'T84822 2001:db8:2ff:666::2 2001:db8::99 disabled direct 1280 0'
         self.check(self.s, 'tunnel list', multi(l84))
         self.check(self.s, 'tunnel show 2001:db8:2ff:3::1', sxd.tunnel_show(0, 3, P, '0.0.0.0', 0, 'none', 'none',
@@ -1145,6 +1172,53 @@ class TestStatsReset(Own):
             self.assertRegex(got.decode(), r'^201 2\ntotal \d+ \d+ \d+ \d+\nuplink \d+ \d+ \d+ \d+\n200 OK\n$', line)
         self.s.cmd('tunnel stats RESET')
         self.check(self.s, 'tunnel stats', multi(['total 0 0 0 0', 'uplink 0 0 0 0']))
+
+
+class TestConcurrentPush(Own):
+    """Four sessions push 250 tunnels each, pipelined, at the same time
+    (spec 1.1: sessions are served concurrently; spec 7: a push is ordinary
+    command lines, each answered)."""
+
+    def test_concurrent_pipelined_pushes(self):
+        import threading
+        results = {}
+
+        def push(k):
+            try:
+                with sxd.Session(timeout=30) as s:
+                    lines = ''.join('tunnel set config %x T%d 192.0.%d.%d up %d\n'
+                                    % (0x1000 + k * 0x100 + i, 100000 + k * 1000 + i, k, i, 1280 + i % 201)
+                                    for i in range(250))
+                    s.send(lines)
+                    results[k] = [s.read_reply() for _ in range(250)]
+            except Exception as e:  # noqa
+                results[k] = e
+        ts = [threading.Thread(target=push, args=(k,)) for k in range(4)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(60)
+        for k in range(4):
+            self.assertIsInstance(results.get(k), list, 'session %d: %r' % (k, results.get(k)))
+            for i, got in enumerate(results[k]):
+                self.assertBytes(got, ('200 Accepted Tunnel %x/T%d with password\n'
+                                       % (0x1000 + k * 0x100 + i, 100000 + k * 1000 + i)).encode())
+        got = self.s.cmd('tunnel list').decode().split('\n')
+        self.assertEqual(got[0], '201 %d' % (6 + 1000))
+        for k in range(4):
+            for i in (0, 17, 249):
+                tid = 0x1000 + k * 0x100 + i
+                self.check(self.s, 'tunnel show T%d' % (100000 + k * 1000 + i),
+                           sxd.tunnel_show(100000 + k * 1000 + i, tid, P, '192.0.%d.%d' % (k, i), 1280 + i % 201,
+                                           'up', 'direct', False))
+        self.check(self.s, 'pop show status', multi(['direct 1001 0 1002', 'ayiya 0 0 0', 'gre 0 0 0',
+                                                     'total 1001 0 1002']))
+
+    def test_pipelined_burst(self):
+        self.s.send('pop get id\n' * 3000 + 'pop get name\n')
+        for i in range(3000):
+            self.assertBytes(self.s.read_reply(), b'200 1\n', 'reply %d' % i)
+        self.assertBytes(self.s.read_reply(), b'200 chtst01\n')
 
 
 # ==========================================================================
@@ -1167,6 +1241,8 @@ class TestSubnet(Own):
             # re-point
             ('subnet set config 2001:db8:3005::/48 666 static', '200 Accepted Route 2001:db8:3005::/48 via 666\n'),
             ('tunnel show 2001:db8:3005::1', show_666()),
+            ('subnet set config 2001:DB8:3007::/48 0 static', '200 Accepted Route 2001:DB8:3007::/48 via 0\n'),
+            ('tunnel show 2001:db8:3007::1', show_4141()),
             ('subnet', ENTER % 'main > subnet'),
             ('set', ENTER % 'main > subnet > set'),
             ('config 2001:db8:3006::/48 1 static', '200 Accepted Route 2001:db8:3006::/48 via 1\n'),
@@ -1269,7 +1345,7 @@ SAVE_EXPECTED = (
     '\t\tconfig 0 T4141 172.16.1.1 up 1480\n'
     '\t\tconfig 1 T5072 dynamic up 1428 f3d47c2de40fb698e1ab15d757a09bfc\n'
     '\t\tconfig 2 T3740 dynamic up 1280 91915d757a09bfc94d5028832d85cc0d\n'
-    '\t\tconfig 20 T200 192.0.2.20 up 1480\n'
+    '\t\tconfig 20 T200 192.0.2.20 up 1480 pwpw\n'  # a static tunnel's password is kept (README, differences 20)
     '\t\tconfig 21 T201 dynamic disabled 1300 secret21\n'
     '\t\tconfig 2ae T18572 dynamic up 1280 8fd1ca39af3d47c2de40fb698e1abc9a\n'
     '\t\tconfig 42c T84822 dynamic up 1280 eb293433ad7898bd67952f941f6fbea1\n'
