@@ -1,3 +1,4 @@
+SHELL := /bin/bash
 # sixxsd — see README.md. `make` builds ./sixxsd; `make check` runs every test
 # under AddressSanitizer + UndefinedBehaviorSanitizer.
 
@@ -25,7 +26,15 @@ SAN_OBJ := $(patsubst src/%.c,build/san/%.o,$(SRC))
 SAN_LIB_OBJ := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRC))
 
-.PHONY: all check unit e2e misc-test run bench install clean deps
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SAN := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_LIB_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
+
+.PHONY: all check unit e2e misc-test run bench fuzz install clean deps
+.SECONDARY:
 
 all: sixxsd
 
@@ -44,7 +53,22 @@ build/san/%.o: src/%.c $(HDR) | build/san
 build/san/unit/%: tests/unit/%.c $(SAN_LIB_OBJ) $(HDR) | build/san/unit
 	$(CC) $(WARN) $(CPPFLAGS) $(SAN) -o $@ $< $(SAN_LIB_OBJ) $(LDLIBS) -lcmocka
 
-build/rel build/san build/san/unit:
+build/fuzz/obj/%.o: src/%.c $(HDR) | build/fuzz/obj
+	$(FUZZ_CC) $(WARN) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB_OBJ) | build/fuzz/obj
+	$(FUZZ_CC) $(WARN) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(LDLIBS)
+
+# Each libFuzzer target for FUZZ_SECONDS, from a scratch copy of the seeds.
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+		d=$$(mktemp -d); cp tests/fuzz/corpus/* $$d/; \
+		echo "== $$f ($(FUZZ_SECONDS) s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65535 -print_final_stats=1 $$d 2>&1 | tail -4; \
+		rc=$${PIPESTATUS[0]}; rm -rf $$d; [ $$rc -eq 0 ] || exit $$rc; \
+	done
+
+build/rel build/san build/san/unit build/fuzz/obj:
 	mkdir -p $@
 
 deps:
