@@ -38,6 +38,8 @@ FUZZ_LIB_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
 
 all: sixxsd
 
+include tests/tools/Makefile.inc
+
 sixxsd: $(REL_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -84,7 +86,7 @@ unit: $(UNIT_BIN)
 misc-test:
 	$(PYTHON) -m unittest tests/misc/test_check_sixxsd.py tests/misc/test_install.py
 
-e2e: build/san/sixxsd
+e2e: build/san/sixxsd tools
 	SIXXSD=build/san/sixxsd bash tests/e2e/run.sh
 
 run: deps sixxsd

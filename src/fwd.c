@@ -220,6 +220,8 @@ void fwd_route6(struct fwd_ctx *c, uint32_t in_tid, uint8_t *pkt, size_t len, un
 		}
 		if (src_tun && !iid_is(src, 1) && !iid_is(src, 2)) {
 			/* Source address failed ingress/egress policy. */
+			if (from_tunnel)
+				fwd_error(c, in_tid, TERR_WRONG_SRC6, src, pkt, len);
 			icmp6_error(c, in_tid, in_tid, pkt, len, 1, 5, 0);
 			return;
 		}
@@ -233,9 +235,11 @@ void fwd_route6(struct fwd_ctx *c, uint32_t in_tid, uint8_t *pkt, size_t len, un
 		return;
 	}
 	bool resp = flags & FWD_RESPONSE;
-	if (dst_tun && !iid_is(dst, 2)) {
-		if (!resp)
-			icmp6_error(c, in_tid, out_tid, pkt, len, 1, 0, 0);
+	/* Only ::1 and ::2 live in a tunnel's /64. Our own messages to another
+	 * address there (a policy error about a bad source) still go down the
+	 * tunnel, so that the client sees them (dataplane §15.17). */
+	if (dst_tun && !iid_is(dst, 2) && !resp) {
+		icmp6_error(c, in_tid, out_tid, pkt, len, 1, 0, 0);
 		return;
 	}
 	if (!resp && !(flags & FWD_SKIP_SRC) && out_tid == in_tid) {

@@ -1,0 +1,273 @@
+"""Static proto-41 tunnels end to end, real kernel stacks on both sides.
+
+  client A (ns -a) ──veth── PoP (this ns: sixxsd) ──veth── Internet (ns -i)
+  client B (ns -b) ──veth──┘
+
+Each client runs build/tools/sx6in4, a userspace 6in4 wrapper, so ping and
+TCP are the client kernel's own; only the 6in4 wrapping is ours."""
+import hashlib
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sxd  # noqa: E402
+import topo  # noqa: E402
+from topo import ping, sh  # noqa: E402
+
+P = '2001:db8:2ff:'
+INET = '2001:db8:ffff:1::1'
+CONF = sxd.CONF_MIN + (
+    'pop tunnelprefix add 2001:db8:2ff::/48\n'
+    'pop subnetprefix add 2001:db8:3000::/40\n'
+    'tunnel set config 5 T105 10.1.0.2 up 1480\n'
+    'tunnel set config 6 T106 10.2.0.2 up 1480\n'
+    'tunnel set config 7 T107 10.7.0.2 disabled 1480\n'
+    'tunnel set config 8 T108 heartbeat up 1480 secret\n'
+    'subnet set config 2001:db8:3001::/48 5 static\n'
+)
+
+T = None  # the topology, shared by the tests of this file
+D = None  # the daemon
+
+
+def setUpModule():
+    global T, D
+    T = topo.Topo()
+    try:
+        D = sxd.Daemon(CONF)
+        a, b, i = T.ns('a'), T.ns('b'), T.ns('i')
+        T.link(None, a, ['10.1.0.1/24'], ['10.1.0.2/24', '10.1.0.3/24'], 'pa', 'ca')
+        T.link(None, b, ['10.2.0.1/24'], ['10.2.0.2/24'], 'pb', 'cb')
+        T.link(None, i, ['2001:db8:ffff:1::fe/64'], [INET + '/64'], 'pi', 'ci')
+        for pfx in ('2001:db8:2ff::/48', '2001:db8:3000::/40'):
+            sh(['ip', '-6', 'route', 'add', pfx, 'via', '2001:db8:ffff:1::fe'], ns=i)
+        T.client(a, 'tA', '10.1.0.2', '10.1.0.1', [P + '5::2/64'])
+        sh(['ip', '-6', 'addr', 'add', P + '8005::1/64', 'dev', 'lo'], ns=a)   # routed /64
+        sh(['ip', '-6', 'addr', 'add', '2001:db8:3001::1/48', 'dev', 'lo'], ns=a)  # subnet
+        T.client(b, 'tB', '10.2.0.2', '10.2.0.1', [P + '6::2/64'])
+        T.a, T.b, T.i = a, b, i
+        # Neighbour discovery and the first packets settle.
+        for ns, tgt in ((a, P + '5::1'), (b, P + '6::1'), (i, P + '5::2')):
+            ping(ns, tgt, count=3, extra=['-i', '0.3'])
+    except BaseException:
+        tearDownModule()
+        raise
+
+
+def tearDownModule():
+    if D:
+        D.stop()
+    T.cleanup()
+
+
+def ctl(line):
+    with sxd.Session() as s:
+        return s.cmd(line).decode()
+
+
+def error_line(tunnel, name):
+    for line in ctl('tunnel show ' + tunnel).splitlines():
+        if line.startswith(name):
+            return line
+    return None
+
+
+class Paths(unittest.TestCase):
+    def test_client_pings(self):
+        for tgt in (P + '5::1', P + 'ffff::1', INET):
+            ok, out = ping(T.a, tgt, count=2)
+            self.assertTrue(ok, out)
+            self.assertIn('from %s: ' % tgt, out)
+
+    def test_internet_pings_client(self):
+        for tgt in (P + '5::2', P + '8005::1', '2001:db8:3001::1'):
+            ok, out = ping(T.i, tgt, count=2)
+            self.assertTrue(ok, out)
+            self.assertIn('from %s: ' % tgt, out)
+
+    def test_tunnel_to_tunnel(self):
+        # One router hop each way: the daemon decrements once, the kernel
+        # is not involved.
+        ok, out = ping(T.a, P + '6::2', count=2)
+        self.assertTrue(ok, out)
+        self.assertRegex(out, r'from %s6::2: icmp_seq=\d+ ttl=63 ' % re.escape(P))
+        ok, out = ping(T.b, P + '5::2', count=2)
+        self.assertTrue(ok, out)
+        self.assertRegex(out, r'from %s5::2: icmp_seq=\d+ ttl=63 ' % re.escape(P))
+
+    def test_counters_move(self):
+        before = ctl('tunnel show T105')
+        n_in = int(re.search(r'Packets In  \(Total\)\s+: (\d+)', before).group(1))
+        ping(T.i, P + '5::2', count=3, extra=['-i', '0.2'])
+        after = ctl('tunnel show T105')
+        self.assertGreaterEqual(int(re.search(r'Packets In  \(Total\)\s+: (\d+)', after).group(1)),
+                                n_in + 3)
+        self.assertIn('Outer Us                : 10.1.0.1', after)
+        self.assertIn('Tunnel Type             : direct', after)
+
+
+class Errors(unittest.TestCase):
+    def unreachable(self, ns, tgt, source, text):
+        ok, out = ping(ns, tgt, count=1)
+        self.assertFalse(ok, out)
+        self.assertIn('From %s icmp_seq=1 %s' % (source, text), out)
+
+    def test_special_unreachables(self):
+        self.unreachable(T.i, P + '7::2', P + '7::1', 'Destination unreachable: Administratively prohibited')
+        self.unreachable(T.i, P + '8::2', P + '8::1', 'Destination unreachable: No route')
+        self.unreachable(T.i, P + '40::2', P + 'ffff::1', 'Destination unreachable: Address unreachable')
+        self.unreachable(T.i, '2001:db8:3099::1', P + 'ffff::1',
+                         'Destination unreachable: Address unreachable')
+        # From a tunnel, errors come from the client's own P:t::1.
+        self.unreachable(T.a, P + '7::2', P + '5::1', 'Destination unreachable: Administratively prohibited')
+
+    def test_packet_too_big(self):
+        sh(['ip', '-6', 'route', 'flush', 'cache'], ns=T.i, check=False)
+        ok, out = ping(T.i, '2001:db8:3001::1', count=1, extra=['-s', '1452', '-M', 'do'])
+        self.assertFalse(ok, out)
+        self.assertIn('From %s5::1 icmp_seq=1 Packet too big: mtu=1480' % P, out)
+        ok, out = ping(T.i, '2001:db8:3001::1', count=1, extra=['-s', '1400', '-M', 'do'])
+        self.assertTrue(ok, out)
+        self.assertRegex(error_line('T105', 'Encap.Pkt Too Big'), r': \d+, last: ')
+
+    def test_hop_limit(self):
+        ok, out = ping(T.a, INET, count=1, extra=['-t', '1'])
+        self.assertFalse(ok, out)
+        self.assertIn('From %s5::1 icmp_seq=1 Time exceeded: Hop limit' % P, out)
+
+    def send_raw(self, outer_src, inner_src, dst=INET):
+        """One proto-41 packet from client A's namespace, built by hand."""
+        code = r'''
+import socket, struct, sys
+def pton(a): return socket.inet_pton(socket.AF_INET6, a)
+icmp = bytes([128, 0, 0, 0, 0, 7, 0, 1]) + b'spoof'
+inner = struct.pack('!IHBB', 0x60000000, len(icmp), 58, 64) + pton(sys.argv[2]) + pton(sys.argv[3]) + icmp
+outer = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(inner), 0, 0x4000, 64, 41, 0,
+                    socket.inet_aton(sys.argv[1]), socket.inet_aton('10.1.0.1'))
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+s.sendto(outer + inner, ('10.1.0.1', 0))
+'''
+        sh(['python3', '-c', code, outer_src, inner_src, dst], ns=T.a)
+        time.sleep(0.3)
+
+    def test_spoofed_outer_source(self):
+        ctl('tunnel reseterrors T105')
+        self.send_raw('10.1.0.3', P + '5::2')
+        self.assertRegex(error_line('T105', 'Wrong Source IPv4'), r': 1, last: 10\.1\.0\.3 ')
+
+    def test_spoofed_inner_source(self):
+        ctl('tunnel reseterrors all')
+        # B's address from A's endpoint: B's tunnel is not A's.
+        self.send_raw('10.1.0.2', P + '6::2')
+        self.assertRegex(error_line('T106', 'Wrong Source IPv4'), r': 1, last: 10\.1\.0\.2 ')
+        # Inside A's /64, but neither ::1 nor ::2.
+        self.send_raw('10.1.0.2', P + '5::99')
+        self.assertRegex(error_line('T105', 'Wrong Source IPv6'), r': 1, last: %s5::99 ' % re.escape(P))
+
+
+SERVER = r'''
+import hashlib, socket, sys
+mode, n = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('::', 5001)); s.listen(1); s.settimeout(60)
+c, _ = s.accept(); c.settimeout(60)
+h = hashlib.sha256()
+if mode == 'recv':
+    got = 0
+    while True:
+        d = c.recv(1 << 16)
+        if not d: break
+        h.update(d); got += len(d)
+    print(got, h.hexdigest())
+else:
+    import random
+    r = random.Random(41); left = n
+    while left:
+        d = r.randbytes(min(left, 1 << 16)); c.sendall(d); h.update(d); left -= len(d)
+    c.shutdown(socket.SHUT_WR); c.recv(1)
+    print(n, h.hexdigest())
+'''
+CLIENT = r'''
+import hashlib, socket, sys, random
+mode, n, host = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+c = socket.create_connection((host, 5001), timeout=60)
+h = hashlib.sha256()
+if mode == 'send':
+    r = random.Random(41); left = n
+    while left:
+        d = r.randbytes(min(left, 1 << 16)); c.sendall(d); h.update(d); left -= len(d)
+    c.shutdown(socket.SHUT_WR); c.recv(1)
+    print(n, h.hexdigest())
+else:
+    got = 0
+    while True:
+        d = c.recv(1 << 16)
+        if not d: break
+        h.update(d); got += len(d)
+    print(got, h.hexdigest())
+'''
+
+
+class Tcp(unittest.TestCase):
+    SIZE = 50 * 1000 * 1000
+
+    def transfer(self, server_mode, client_mode):
+        srv = subprocess.Popen(['ip', 'netns', 'exec', T.i, 'python3', '-c', SERVER, server_mode,
+                                str(self.SIZE)], stdout=subprocess.PIPE, text=True)
+        try:
+            time.sleep(0.5)
+            cl = sh(['python3', '-c', CLIENT, client_mode, str(self.SIZE), INET], ns=T.a, timeout=120)
+            out, _ = srv.communicate(timeout=120)
+        finally:
+            if srv.poll() is None:
+                srv.kill()
+                srv.wait()
+        self.assertEqual(cl.stdout.split(), out.split())
+        self.assertEqual(int(out.split()[0]), self.SIZE)
+
+    def test_tcp_both_ways_gro_on_and_off(self):
+        for gro in ('on', 'off'):
+            with self.subTest(gro=gro):
+                sh(['ethtool', '-K', 'pa', 'gro', gro])
+                self.transfer('recv', 'send')  # client → Internet
+                self.transfer('send', 'recv')  # Internet → client
+
+
+class Push(unittest.TestCase):
+    def test_push_during_ping_flood(self):
+        lines = ''.join('tunnel set config %x T%d 10.50.%d.%d up 1480\n' % (t, 1000 + t, t >> 8, t & 255)
+                        for t in range(0x100, 0x100 + 3000))
+        lines += CONF
+        stop = threading.Event()
+        pushes = [0]
+
+        def pusher():
+            with sxd.Session(timeout=30) as s:
+                while not stop.is_set():
+                    s.send(lines)
+                    for _ in range(lines.count('\n')):
+                        s.read_reply()
+                    pushes[0] += 1
+
+        th = threading.Thread(target=pusher)
+        th.start()
+        try:
+            ok, out = ping(T.i, P + '5::2', count=1000, extra=['-i', '0.005', '-q'], timeout=60)
+        finally:
+            stop.set()
+            th.join(60)
+        self.assertGreater(pushes[0], 1)
+        self.assertIn(' 0% packet loss', out)
+
+
+if __name__ == '__main__':
+    sxd.main()
