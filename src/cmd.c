@@ -236,7 +236,8 @@ bool cmd_number(const char *s, int base, unsigned long long *v)
 {
 	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
-	if (!isxdigit((unsigned char)*s) || (base == 10 && !isdigit((unsigned char)*s)))
+	const char *digits = base == 16 ? "0123456789abcdefABCDEF" : "0123456789";
+	if (!*s || s[strspn(s, digits)] != '\0')
 		return false;
 	char *end;
 	errno = 0;

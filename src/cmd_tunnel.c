@@ -394,6 +394,11 @@ static int c_set_debug(struct cmd_sess *s, struct out *o, int argc, char **argv)
 	if (rc)
 		return rc;
 	int owner = tunnel_debug_owner(tid);
+	if (s->id < 0) {
+		/* Debug lines go to a control session; a file has none. */
+		out_puts(o, "Debugging needs a control session\n");
+		return 400;
+	}
 	if (cmd_bool(argv[1])) {
 		if (owner == s->id) {
 			out_puts(o, "Debugging through this session for this tunnel was already enabled\n");

@@ -140,8 +140,11 @@ int saveconf_write(const char *path, char *err, size_t errlen)
 	snprintf(old, sizeof(old), "%s.old", path);
 	snprintf(dir, sizeof(dir), "%s", path);
 
-	/* 0600: the file holds the tunnel passwords. */
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* 0600: the file holds the tunnel passwords; a stale .new (and its
+	 * mode) is never reused. */
+	if (unlink(tmp) != 0 && errno != ENOENT)
+		return fail(err, errlen, "cannot remove", tmp, errno);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return fail(err, errlen, "cannot create", tmp, errno);
 	struct out o;

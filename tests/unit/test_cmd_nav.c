@@ -117,6 +117,9 @@ static void names_match_case_insensitively(void **state)
 	(void)state;
 	assert_string_equal(run("POP Get iD"), "200 0\n");
 	assert_string_equal(run("Tunnel"), ENTER("main > tunnel"));
+	assert_string_equal(run("END"), "200 << main\n");
+	assert_string_equal(run("HELP"), run("help"));
+	assert_string_equal(unit_line(run("FullHelp"), 0), "201 159");
 }
 
 static void quoted_name_with_rest_matches(void **state)

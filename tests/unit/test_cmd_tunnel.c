@@ -40,7 +40,8 @@ static struct tunnel_cfg cfg(uint32_t tid)
 	return c;
 }
 
-/* The `tunnel list` line of one slot (its state, type, remote...). */
+/* "T-number|outer them|MTU|state|type" of a tunnel, from `tunnel show`, or
+ * the reply when that failed. */
 static const char *list_line(const char *tunnel)
 {
 	char line[128];
@@ -125,6 +126,16 @@ static void config_tid_errors(void **state)
 			    "400 TID 0x8000 is out of range (tunnel prefix 1 is not configured)\n");
 	assert_unchanged_by("tunnel set config 1fffe T1 192.0.2.1 up 1480",
 			    "400 TID 0x1fffe is out of range (tunnel prefix 3 is not configured)\n");
+}
+
+static void config_tid_double_0x_prefix(void **state)
+{
+	(void)state;
+	/* Deviation 8: hex as a whole with an optional 0x -- one 0x only. */
+	assert_unchanged_by("tunnel set config 0x0x5 T1 192.0.2.1 up 1480",
+			    "400 Invalid TID (0x0x5) - not a hex number\n");
+	assert_unchanged_by("tunnel set config 0X0x667 T1 192.0.2.1 up 1480",
+			    "400 Invalid TID (0X0x667) - not a hex number\n");
 }
 
 static void config_tid_in_other_prefixes(void **state)
@@ -1003,6 +1014,19 @@ static void debug_two_sessions(void **state)
 			    "200 No tunnels are configured which are in debugging mode\n");
 }
 
+static void debug_from_config_file_session(void **state)
+{
+	(void)state;
+	/* The configuration file (session -1) has nobody to send debug lines
+	 * to: it gets a clear refusal, and nothing stays attached. */
+	struct cmd_sess file;
+	unit_sess_init(&file, -1, NULL);
+	assert_string_equal(run_in(&file, "tunnel set debug T4141 on"),
+			    "400 Debugging needs a control session\n");
+	assert_int_equal(tunnel_debug_owner(0), -1);
+	assert_string_equal(run("tunnel set debug T4141 on"), "200 Debugging has been enabled\n");
+}
+
 static void debug_errors(void **state)
 {
 	(void)state;
@@ -1161,6 +1185,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup(f, setup)
 	const struct CMUnitTest tests[] = {
 		T(config_tid_errors),
+		T(config_tid_double_0x_prefix),
 		T(config_tid_in_other_prefixes),
 		T(config_tnum_errors),
 		T(config_mtu_errors),
@@ -1201,6 +1226,7 @@ int main(void)
 		T(reseterrors),
 		T(reseterrors_errors),
 		T(debug_two_sessions),
+		T(debug_from_config_file_session),
 		T(debug_errors),
 		T(set_remote),
 		T(set_remote_keeps_disabled),

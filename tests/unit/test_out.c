@@ -216,6 +216,7 @@ static void fd_buffer_drains(void **state)
 	char path[] = "/tmp/sixxsd-unit-out-XXXXXX";
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
+	unlink(path); /* nothing is left behind, even when an assertion fails */
 	/* Each single printf must fit the buffer; plain writes of any size
 	 * go straight through. */
 	char buf[32];
@@ -235,7 +236,6 @@ static void fd_buffer_drains(void **state)
 	char got[256];
 	ssize_t n = pread(fd, got, sizeof(got), 0);
 	close(fd);
-	unlink(path);
 	assert_int_equal(n, (ssize_t)strlen(want));
 	assert_memory_equal(got, want, strlen(want));
 }

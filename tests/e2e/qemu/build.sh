@@ -31,11 +31,11 @@ mkdir -p "$OUT/deb" "$OUT/kernel"
 
 # ---- host packages ----------------------------------------------------------
 APT_UPDATED=0
-apt_update_once() {
+apt_update_once() {  # returns non-zero if apt-get update fails (offline?)
     [ "$APT_UPDATED" = 1 ] && return 0
-    say "apt-get update"
-    apt-get update -qq >&2 || die "apt-get update failed"
     APT_UPDATED=1
+    say "apt-get update"
+    apt-get update -qq >&2
 }
 
 need_pkg() {  # need_pkg PACKAGE: install it unless dpkg already has it
@@ -45,7 +45,7 @@ need_pkg() {  # need_pkg PACKAGE: install it unless dpkg already has it
     fi
     [ "$(id -u)" = 0 ] || die "package $pkg is missing and installing it needs root"
     # A package that apt does not know yet usually means stale/no lists.
-    apt-cache show "$pkg" >/dev/null 2>&1 || apt_update_once
+    apt-cache show "$pkg" >/dev/null 2>&1 || apt_update_once || die "apt-get update failed"
     say "installing $pkg"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >&2 ||
         die "apt-get install $pkg failed"
@@ -73,7 +73,7 @@ kernel_pkg_name() {
 }
 KPKG=$(kernel_pkg_name || true)
 if [ -z "$KPKG" ]; then
-    apt_update_once 2>/dev/null || true
+    apt_update_once || say "apt-get update failed; trying the cache"
     KPKG=$(kernel_pkg_name || true)
 fi
 if [ -z "$KPKG" ]; then

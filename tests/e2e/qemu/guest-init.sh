@@ -54,7 +54,9 @@ die() {
 }
 
 # ---- parameters -----------------------------------------------------------
-IP4= GW4= POP4= ME6= POP6= PING= CMD= CMDTIMEOUT=60 MTU=
+IP4='' GW4='' POP4='' ME6='' POP6='' PING='' CMD='' CMDTIMEOUT=60 MTU=''
+# Word splitting is wanted: the command line is space-separated words.
+# shellcheck disable=SC2013
 for w in $(cat /proc/cmdline); do
     case "$w" in
         sxt.ip4=*)        IP4=${w#sxt.ip4=} ;;
@@ -106,7 +108,7 @@ ip link set "$NIC" up || die "ip link set $NIC up failed"
 # Wait (bounded, 5 s) for carrier so the first pings are not lost to a link
 # that is still coming up.
 i=0
-while [ $i -lt 50 ] && [ "$(cat /sys/class/net/$NIC/carrier 2>/dev/null)" != 1 ]; do
+while [ $i -lt 50 ] && [ "$(cat "/sys/class/net/$NIC/carrier" 2>/dev/null)" != 1 ]; do
     usleep 100000
     i=$((i + 1))
 done
