@@ -94,7 +94,7 @@ run: deps sixxsd
 	cp sixxsd.conf.example build/run/sixxsd.conf
 	cd build/run && ../../sixxsd -f -c sixxsd.conf
 
-bench: deps sixxsd
+bench: deps sixxsd tools
 	bash tests/bench/run.sh
 
 install: sixxsd

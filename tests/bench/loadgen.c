@@ -3,9 +3,9 @@
  *
  *   loadgen [-m v4] -s <src IPv4> -d <dst IPv4> -S <inner IPv6 src base>
  *           -D <inner IPv6 dst> -n <tunnels> -z <inner size> -t <seconds>
- *           [-p <udp port>] [-c <max packets>]
+ *           [-p <udp port>] [-c <max packets>] [-r <pps>]
  *   loadgen  -m v6  -S <IPv6 src> -D <IPv6 dst base>
- *           -n <tunnels> -z <size> -t <seconds> [-p <udp port>] [-c <max packets>]
+ *           -n <tunnels> -z <size> -t <seconds> [-p <udp port>] [-c <max packets>] [-r <pps>]
  *
  * Mode v4 (default, "tunnel users -> PoP"): protocol-41 packets, outer
  * IPv4 src/dst as given, inner IPv6 UDP packet of z bytes in total (IPv6
@@ -22,7 +22,9 @@
  *
  * UDP source port is 40000, destination port -p (default 9000).  Runs for
  * -t seconds (or until SIGINT/SIGTERM, or until -c packets were sent, for
- * functional tests), then prints packets sent and pps.
+ * functional tests), then prints packets sent and pps.  -r paces the
+ * sending to about that many packets per second (default: as fast as
+ * possible).
  * Send errors such as ENOBUFS are counted, not fatal.
  */
 #include <arpa/inet.h>
@@ -56,9 +58,9 @@ static _Noreturn void usage(void)
 {
 	fprintf(stderr,
 		"usage: loadgen [-m v4] -s <src IPv4> -d <dst IPv4> -S <inner IPv6 src base>\n"
-		"               -D <inner IPv6 dst> -n <tunnels> -z <inner size> -t <seconds> [-p port] [-c max]\n"
+		"               -D <inner IPv6 dst> -n <tunnels> -z <inner size> -t <seconds> [-p port] [-c max] [-r pps]\n"
 		"       loadgen -m v6 -S <IPv6 src> -D <IPv6 dst base> -n <tunnels> -z <size>\n"
-		"               -t <seconds> [-p port] [-c max]\n"
+		"               -t <seconds> [-p port] [-c max] [-r pps]\n"
 		"  tunnel id tid = 0..n-1 replaces bytes 6-7 of the base address, interface id ::2\n"
 		"  -z is the IPv6 packet size incl. its 40-byte header (48..65515 for v4, ..65535 for v6)\n");
 	exit(2);
@@ -109,7 +111,7 @@ static uint16_t fold(uint64_t sum)
 int main(int argc, char **argv)
 {
 	const char *s4 = NULL, *d4 = NULL, *s6 = NULL, *d6 = NULL, *mode = "v4";
-	long ntun = -1, size = -1, secs = -1, port = 9000, maxpkts = 0;
+	long ntun = -1, size = -1, secs = -1, port = 9000, maxpkts = 0, rate = 0;
 	struct in_addr src4, dst4;
 	uint8_t src6[16], dst6[16], *vary;	/* vary: the address tid goes into */
 	int opt, v6, fd;
@@ -126,7 +128,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	double t0, t1, deadline;
 
-	while ((opt = getopt(argc, argv, "m:s:d:S:D:n:z:t:p:c:h")) != -1) {
+	while ((opt = getopt(argc, argv, "m:s:d:S:D:n:z:t:p:c:r:h")) != -1) {
 		switch (opt) {
 		case 'm': mode = optarg; break;
 		case 's': s4 = optarg; break;
@@ -137,6 +139,7 @@ int main(int argc, char **argv)
 		case 'z': size = parse_num(optarg, IPV6_HLEN + UDP_HLEN, 65535, "size"); break;
 		case 't': secs = parse_num(optarg, 1, MAX_SECONDS, "seconds"); break;
 		case 'p': port = parse_num(optarg, 1, 65535, "port"); break;
+		case 'r': rate = parse_num(optarg, 1, 100000000L, "rate"); break;
 		case 'c': maxpkts = parse_num(optarg, 1, 2000000000L, "packet count"); break;
 		default: usage();
 		}
@@ -280,6 +283,22 @@ int main(int argc, char **argv)
 				break;
 			if ((unsigned long long)maxpkts - sent < BATCH)
 				cnt = (int)((unsigned long long)maxpkts - sent);
+		}
+		if (rate > 0) {
+			/* Small batches, each sent when the schedule says so. */
+			double due = t0 + (double)sent / (double)rate;
+			double wait = due - now_s();
+			int per = rate < 64000 ? (int)(rate / 1000) + 1 : BATCH;
+
+			if (cnt > per)
+				cnt = per;
+			if (due >= deadline)
+				break;
+			if (wait > 0) {
+				struct timespec ts = { (time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9) };
+				nanosleep(&ts, NULL);
+				continue;	/* re-check signals and the clock */
+			}
 		}
 		for (int i = 0; i < cnt; i++) {
 			uint8_t *p = bufs + (size_t)i * pktlen, *ip6 = p + off6;

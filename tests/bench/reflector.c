@@ -393,21 +393,32 @@ int main(int argc, char **argv)
 		struct timespec now;
 		double el;
 		unsigned long long d = atomic_load(&decap_pkts), e = atomic_load(&encap_pkts);
-		unsigned long long pd = 0, pe = 0;
+		unsigned long long pd = 0, pe = 0, sd = 0, se = 0;
+		long nd = 0, ne = 0;
 
+		/* peak second, and the mean over the seconds that saw traffic */
 		for (long i = 0; i < done_secs; i++) {
 			if (per_d[i] > pd)
 				pd = per_d[i];
 			if (per_e[i] > pe)
 				pe = per_e[i];
+			if (per_d[i]) {
+				sd += per_d[i];
+				nd++;
+			}
+			if (per_e[i]) {
+				se += per_e[i];
+				ne++;
+			}
 		}
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		el = (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
-		printf("reflector: total decap %llu pkts (peak %llu pps, %.0f pps avg, %llu dropped), "
-		       "encap %llu pkts (peak %llu pps, %.0f pps avg, %llu dropped) in %.3f s\n",
-		       d, pd, el > 0 ? (double)d / el : 0.0, atomic_load(&decap_drops),
-		       e, pe, el > 0 ? (double)e / el : 0.0, atomic_load(&encap_drops), el);
+		printf("reflector: total decap %llu pkts (peak %llu pps, active-second mean %.0f pps, "
+		       "%llu dropped), encap %llu pkts (peak %llu pps, active-second mean %.0f pps, "
+		       "%llu dropped) in %.3f s\n",
+		       d, pd, nd ? (double)sd / (double)nd : 0.0, atomic_load(&decap_drops),
+		       e, pe, ne ? (double)se / (double)ne : 0.0, atomic_load(&encap_drops), el);
 	}
 	free(per_d);
 	free(per_e);

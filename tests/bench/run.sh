@@ -28,3 +28,9 @@ bench_push() {
 bench_push 65536
 # The same daemon again, now filling every one of the 131,068 slots.
 bench_push 131068
+
+echo
+echo "== data plane: sixxsd next to a bare reflector"
+cleanup
+trap - EXIT
+python3 tests/bench/dataplane.py

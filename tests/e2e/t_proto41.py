@@ -112,6 +112,9 @@ class Paths(unittest.TestCase):
                                 n_in + 3)
         self.assertIn('Outer Us                : 10.1.0.1', after)
         self.assertIn('Tunnel Type             : direct', after)
+        # Both clients are up and received a packet within 15 minutes; the
+        # disabled tunnel is configured; the heartbeat tunnel has no type yet.
+        self.assertIn('\ntotal 2 2 3\n', ctl('pop show status'))
 
 
 class Errors(unittest.TestCase):
@@ -162,6 +165,13 @@ s.sendto(outer + inner, ('10.1.0.1', 0))
         ctl('tunnel reseterrors T105')
         self.send_raw('10.1.0.3', P + '5::2')
         self.assertRegex(error_line('T105', 'Wrong Source IPv4'), r': 1, last: 10\.1\.0\.3 ')
+        # The offending packet is kept: outer header from 10.1.0.3, proto 41.
+        dump = ctl('tunnel get errorpacket T105 "Wrong Source IPv4"')
+        self.assertIn('Source      : 10.1.0.3\n', dump)
+        self.assertIn('Real Length : 73\n', dump)
+        self.assertRegex(dump, r'\n00000000 45 00 00 49 .. .. 40 00 40 29 .. .. 0a 01 00 03 ')
+        listing = ctl('tunnel list erroronly')
+        self.assertIn('T105 %s5::2 10.1.0.2 up direct 1480 1' % P, listing)
 
     def test_spoofed_inner_source(self):
         ctl('tunnel reseterrors all')

@@ -377,13 +377,15 @@ int main(int argc, char **argv)
 	sigdelset(&waitmask, SIGINT);
 	sigdelset(&waitmask, SIGTERM);
 
+	/* Raw socket first: once the tun exists (what callers wait for),
+	 * traffic in both directions can already flow. */
+	raw = raw_open(local);
+	if (raw < 0)
+		return 1;
 	tun = tun_open(tunname, ifname);
 	if (tun < 0)
 		return 1;
 	if (link_setup(ifname, (int)mtu) < 0)
-		return 1;
-	raw = raw_open(local);
-	if (raw < 0)
 		return 1;
 
 	memset(&st, 0, sizeof(st));
