@@ -20,5 +20,6 @@ int io_open(const struct io_opts *o);
 int io_run(void);
 void io_stop(void);
 unsigned io_workers(void);
+unsigned long io_worker_id(unsigned i); /* thread id, for pop show threads */
 
 #endif

@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "cmd.h"
 #include "conf.h"
+#include "io.h"
 #include "log.h"
 #include "saveconf.h"
 #include "subnet.h"
@@ -246,7 +247,8 @@ static int c_show_status(struct cmd_sess *s, struct out *o, int argc, char **arg
 static int c_show_threads(struct cmd_sess *s, struct out *o, int argc, char **argv)
 {
 	(void)s, (void)argc, (void)argv;
-	/* The control thread serves every session and runs every command. */
+	/* The control thread serves every session and runs every command;
+	 * the workers move the packets. */
 	time_t st = conf_started(), now = time(NULL);
 	struct tm tm;
 	char when[32];
@@ -254,6 +256,9 @@ static int c_show_threads(struct cmd_sess *s, struct out *o, int argc, char **ar
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	out_printf(o, "0x%lx %s (%4lld seconds) : control port (this)\n",
 		   (unsigned long)pthread_self(), when, (long long)(now - st));
+	for (unsigned i = 0; i < io_workers(); i++)
+		out_printf(o, "0x%lx %s (%4lld seconds) : packet worker %u\n", io_worker_id(i), when,
+			   (long long)(now - st), i);
 	return 200;
 }
 

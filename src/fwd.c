@@ -138,8 +138,10 @@ static bool prepare(struct fwd_ctx *c, uint32_t in_tid, uint32_t out_tid,
 			return false;
 		}
 	}
-	if (pkt[7] == 0)
+	if (pkt[7] == 0) {
+		fwd_error(c, in_tid, TERR_WRONG_PAYLOAD, pkt + 8, pkt, len);
 		return false;
+	}
 	if (pkt[7] <= 1) {
 		if (!resp)
 			icmp6_error(c, in_tid, out_tid, pkt, len, 3, 0, 0);
@@ -203,8 +205,7 @@ void fwd_route6(struct fwd_ctx *c, uint32_t in_tid, uint8_t *pkt, size_t len, un
 
 	if (bad_source(src) || addr_is_zero((const struct in6_addr *)(const void *)dst) ||
 	    (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80)) {
-		if (from_tunnel)
-			fwd_error(c, in_tid, TERR_WRONG_SRC6, src, pkt, len);
+		fwd_error(c, in_tid, TERR_WRONG_SRC6, src, pkt, len);
 		return;
 	}
 

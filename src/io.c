@@ -360,9 +360,15 @@ void io_stop(void)
 	conf_set_prefix_hook(NULL);
 	free(workers);
 	workers = NULL;
+	nworkers = 0;
 }
 
 unsigned io_workers(void)
 {
 	return nworkers;
+}
+
+unsigned long io_worker_id(unsigned i)
+{
+	return i < nworkers && workers ? (unsigned long)workers[i].th : 0;
 }
