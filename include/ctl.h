@@ -5,6 +5,7 @@
 #define SIXXSD_CTL_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #define CTL_PORT 42003
 #define CTL_MAX_SESSIONS 256
@@ -13,7 +14,8 @@
 
 struct ctl_opts {
 	int port;
-	int idle_timeout; /* seconds */
+	int idle_timeout;            /* seconds */
+	void (*tick)(time_t now);    /* called about once a second */
 };
 
 /* Reserve the session table and open the listeners. */

@@ -6,6 +6,7 @@
 #ifndef SIXXSD_FWD_H
 #define SIXXSD_FWD_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +34,10 @@ struct fwd_io {
 	/* A complete IPv4 packet (header included) for the raw socket;
 	 * returns 0 or -errno. */
 	int (*to_ipv4)(struct fwd_ctx *c, uint8_t *pkt, size_t len);
+	/* A UDP payload from local:port_us to remote:port (AYIYA); the
+	 * addresses are IPv4-mapped or IPv6. Returns 0 or -errno. */
+	int (*to_udp)(struct fwd_ctx *c, const struct in6_addr *local, uint16_t port_us,
+		      const struct in6_addr *remote, uint16_t port, const uint8_t *data, size_t len);
 };
 
 /* Per-worker state: the engine keeps nothing else. */
@@ -46,9 +51,11 @@ struct fwd_ctx {
 	/* Builders for generated packets, one per nesting level. */
 	uint8_t gen[2][FWD_HEADROOM + FWD_ICMP6_MAX + 64];
 	uint8_t seg[FWD_HEADROOM + 65536]; /* segments of a super-packet */
+	void *md; /* this worker's EVP_MD_CTX for SHA-1/MD5 (made at start) */
 };
 
 void fwd_ctx_init(struct fwd_ctx *c, const struct fwd_io *io, void *user);
+void fwd_ctx_free(struct fwd_ctx *c);
 /* Set the clock once per batch. */
 void fwd_ctx_tick(struct fwd_ctx *c);
 

@@ -8,7 +8,7 @@
  *   tunnel_stats monotonic counters; window = total - base (base is taken
  *                by `tunnel stats RESET`, so no packet is lost or counted
  *                twice between a print and its reset),
- *   tunnel_err   21 error records. */
+ *   tunnel_err   the error records: the 21 of control §6.5, then ours. */
 #ifndef SIXXSD_TUNNEL_H
 #define SIXXSD_TUNNEL_H
 
@@ -39,14 +39,21 @@ enum tunnel_err_id {
 	TERR_WRONG_SRC6, TERR_WRONG_SRC4, TERR_OVER_UPLINK, TERR_NON_IPV6, TERR_NON_IPV4,
 	TERR_AYIYA_HASH, TERR_AYIYA_NON_AYIYA, TERR_AYIYA_INVALID_FWD, TERR_HB_HASH,
 	TERR_HB_NON_HB, TERR_HB_NO_SENDER, TERR_HB_SENDER_MISMATCH, TERR_HB_NO_TIME,
-	TERR_ICMPV4_ERR, TERR_ICMPV4_ECHO, TERR_WRONG_PAYLOAD, TERR_COUNT
+	TERR_ICMPV4_ERR, TERR_ICMPV4_ECHO, TERR_WRONG_PAYLOAD,
+	/* Beyond the historic daemon: replay and hijack resistance. */
+	TERR_REPLAY, TERR_MOVE_REFUSED, TERR_COUNT
 };
+
+/* What a dynamic tunnel was configured as (the keyword of its endpoint). */
+enum tunnel_kind { TUNNEL_K_DYNAMIC, TUNNEL_K_AYIYA, TUNNEL_K_HEARTBEAT };
 
 struct tunnel_cfg {
 	uint32_t tnum; /* backend T-number */
 	uint16_t mtu;
 	uint8_t state, type;
 	bool dynamic;
+	uint8_t kind;          /* enum tunnel_kind, for dynamic tunnels */
+	uint32_t newest_epoch; /* newest beat epoch accepted from ip_them */
 	uint16_t port_us, port_them; /* AYIYA UDP ports */
 	struct in6_addr ip_them, ip_us;
 	uint8_t ayiya_sha1[20];
@@ -76,8 +83,8 @@ struct tunnel_errrec {
 };
 
 /* The first bytes of the last packet that raised an error. Snapshots live
- * in a fixed pool shared by all tunnels (a per-tunnel copy for each of the
- * 21 errors would cost 2.7 KB a slot); a snapshot that was reused by a newer
+ * in a fixed pool shared by all tunnels (a per-tunnel copy for each error
+ * would cost ~3 KB a slot); a snapshot that was reused by a newer
  * error reads back as empty. */
 struct tunnel_snap {
 	uint16_t len;      /* bytes kept, <= TUNNEL_SNAP_LEN */
@@ -106,6 +113,7 @@ struct tunnel_conf_req {
 	uint32_t tid, tnum;
 	unsigned mtu;
 	bool dynamic, disabled;
+	unsigned kind; /* enum tunnel_kind */
 	struct in6_addr them;   /* static only */
 	const char *password;   /* NULL: keep the stored one */
 };
@@ -113,6 +121,25 @@ void tunnel_set_config(const struct tunnel_conf_req *r);
 void tunnel_set_remote(uint32_t tid, const struct in6_addr *them);
 /* The packet path learned the tunnel's type and our outer address. */
 void tunnel_learn(uint32_t tid, unsigned type, const struct in6_addr *us);
+
+/* A valid, authenticated heartbeat or AYIYA packet (dataplane §7.5, §8.5
+ * step 8), with the replay and hijack rules: an exact copy of a recently
+ * accepted datagram is refused, and a new endpoint is only taken when the
+ * epoch is newer than the newest one accepted from the current endpoint. */
+struct tunnel_beat {
+	unsigned type;          /* TUNNEL_T_AYIYA or TUNNEL_T_DIRECT (heartbeat) */
+	struct in6_addr them, us;
+	uint16_t port_them, port_us;
+	uint32_t epoch;
+	uint64_t digest;        /* identifies the datagram (from its signature) */
+	time_t now;
+};
+enum tunnel_beat_rc { TUNNEL_BEAT_OK, TUNNEL_BEAT_REPLAY, TUNNEL_BEAT_MOVE_REFUSED };
+enum tunnel_beat_rc tunnel_beat(uint32_t tid, const struct tunnel_beat *b);
+
+/* Beat checker (dataplane §7.7): dynamic tunnels silent for timeout
+ * seconds go down. Returns how many did. */
+unsigned tunnel_expire(time_t now, unsigned timeout);
 
 const char *tunnel_password(uint32_t tid);
 

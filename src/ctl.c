@@ -425,6 +425,8 @@ void ctl_run(int sigfd)
 		}
 		if (now != last_sweep) {
 			sweep(now);
+			if (opt.tick)
+				opt.tick(now);
 			last_sweep = now;
 		}
 		for (int i = 0; i < CTL_MAX_SESSIONS; i++) {

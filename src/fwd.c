@@ -1,10 +1,12 @@
 /* fwd: the forwarding decision (dataplane §4, with §15's fixes). */
 #include "fwd.h"
 
+#include <openssl/evp.h>
 #include <stdatomic.h>
 #include <string.h>
 
 #include "addr.h"
+#include "ayiya.h"
 #include "conf.h"
 #include "icmp.h"
 #include "ipv6.h"
@@ -18,7 +20,14 @@ void fwd_ctx_init(struct fwd_ctx *c, const struct fwd_io *io, void *user)
 	memset(c, 0, sizeof(*c));
 	c->io = io;
 	c->user = user;
+	c->md = EVP_MD_CTX_new(); /* reused for every packet: no allocation later */
 	fwd_ctx_tick(c);
+}
+
+void fwd_ctx_free(struct fwd_ctx *c)
+{
+	EVP_MD_CTX_free(c->md);
+	c->md = NULL;
 }
 
 void fwd_ctx_tick(struct fwd_ctx *c)
@@ -182,7 +191,8 @@ static void to_tunnel(struct fwd_ctx *c, uint32_t in_tid, uint32_t out_tid,
 		route_segments(c, in_tid, pkt, len, flags);
 		return;
 	}
-	int rc = proto41_output(c, out_tid, t, pkt, len);
+	int rc = t->type == TUNNEL_T_AYIYA ? ayiya_output(c, out_tid, t, pkt, len)
+					   : proto41_output(c, out_tid, t, pkt, len);
 	if (rc == 0)
 		return;
 	fwd_error(c, out_tid, rc == -90 ? TERR_PKT_TOO_BIG : TERR_SEND_ERROR, pkt + 8, pkt, len);

@@ -22,8 +22,10 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "ayiya.h"
 #include "conf.h"
 #include "fwd.h"
+#include "hb.h"
 #include "ipv6.h"
 #include "log.h"
 #include "nl.h"
@@ -36,10 +38,15 @@
 #define TX_SLOT 1600 /* outer packets are at most 20 + 1480 bytes */
 #define VNET sizeof(struct virtio_net_hdr)
 
+/* UDP sockets of a worker: AYIYA and heartbeat, IPv4 and IPv6. */
+enum { U_AYIYA4, U_AYIYA6, U_HB4, U_HB6, U_COUNT };
+
 struct worker {
 	pthread_t th;
 	unsigned idx;
 	int tunfd, rawfd, txfd;
+	int udp[U_COUNT];
+	uint8_t cmsg[BATCH][64];
 	struct fwd_ctx fc;
 	uint8_t rx[BATCH][BUFSZ];
 	struct mmsghdr rmsg[BATCH];
@@ -122,7 +129,119 @@ static int io_to_tun(struct fwd_ctx *c, uint8_t *pkt, size_t len, uint16_t gso)
 	return n < 0 ? -errno : 0;
 }
 
-static const struct fwd_io io_ops = { .to_tun = io_to_tun, .to_ipv4 = io_to_ipv4 };
+/* Replies leave from the exact address the client sent to (IP_PKTINFO /
+ * IPV6_PKTINFO), from the AYIYA port (dataplane §8.1). */
+static int io_to_udp(struct fwd_ctx *c, const struct in6_addr *local, uint16_t port_us,
+		     const struct in6_addr *remote, uint16_t port, const uint8_t *data, size_t len)
+{
+	struct worker *w = c->user;
+	(void)port_us;
+	bool v4 = addr_is_v4mapped(remote);
+	union {
+		struct sockaddr_in s4;
+		struct sockaddr_in6 s6;
+	} to;
+	char cbuf[64];
+	memset(&to, 0, sizeof(to));
+	memset(cbuf, 0, sizeof(cbuf));
+	struct iovec iov = { (void *)data, len };
+	struct msghdr m = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf };
+	struct cmsghdr *cm = (struct cmsghdr *)(void *)cbuf;
+	if (v4) {
+		to.s4.sin_family = AF_INET;
+		to.s4.sin_port = htons(port);
+		memcpy(&to.s4.sin_addr, &remote->s6_addr[12], 4);
+		m.msg_namelen = sizeof(to.s4);
+		if (addr_is_v4mapped(local)) {
+			struct in_pktinfo pi = { 0 };
+			memcpy(&pi.ipi_spec_dst, &local->s6_addr[12], 4);
+			cm->cmsg_level = IPPROTO_IP;
+			cm->cmsg_type = IP_PKTINFO;
+			cm->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+			m.msg_controllen = CMSG_SPACE(sizeof(pi));
+		}
+	} else {
+		to.s6.sin6_family = AF_INET6;
+		to.s6.sin6_port = htons(port);
+		to.s6.sin6_addr = *remote;
+		m.msg_namelen = sizeof(to.s6);
+		if (!addr_is_zero(local) && !addr_is_v4mapped(local)) {
+			struct in6_pktinfo pi = { .ipi6_addr = *local };
+			cm->cmsg_level = IPPROTO_IPV6;
+			cm->cmsg_type = IPV6_PKTINFO;
+			cm->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+			m.msg_controllen = CMSG_SPACE(sizeof(pi));
+		}
+	}
+	if (!m.msg_controllen)
+		m.msg_control = NULL;
+	int fd = w->udp[v4 ? U_AYIYA4 : U_AYIYA6];
+	if (fd < 0)
+		return -97; /* EAFNOSUPPORT */
+	return sendmsg(fd, &m, MSG_DONTWAIT) < 0 ? -errno : 0;
+}
+
+static const struct fwd_io io_ops = { .to_tun = io_to_tun, .to_ipv4 = io_to_ipv4, .to_udp = io_to_udp };
+
+/* Source, and local destination from the packet-info message. */
+static void udp_addrs(struct msghdr *m, struct in6_addr *src, uint16_t *sport, struct in6_addr *dst)
+{
+	memset(dst, 0, sizeof(*dst));
+	struct sockaddr_storage *ss = m->msg_name;
+	if (ss->ss_family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		memset(src, 0, sizeof(*src));
+		src->s6_addr[10] = src->s6_addr[11] = 0xff;
+		memcpy(&src->s6_addr[12], &s4->sin_addr, 4);
+		*sport = ntohs(s4->sin_port);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		*src = s6->sin6_addr;
+		*sport = ntohs(s6->sin6_port);
+	}
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			dst->s6_addr[10] = dst->s6_addr[11] = 0xff;
+			memcpy(&dst->s6_addr[12], &pi.ipi_addr, 4);
+		} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			*dst = pi.ipi6_addr;
+		}
+	}
+}
+
+static void read_udp(struct worker *w, int kind)
+{
+	struct sockaddr_storage from[BATCH];
+	for (unsigned i = 0; i < BATCH; i++) {
+		w->riov[i].iov_base = w->rx[i] + FWD_HEADROOM;
+		w->riov[i].iov_len = BUFSZ - FWD_HEADROOM;
+		memset(&w->rmsg[i].msg_hdr, 0, sizeof(w->rmsg[i].msg_hdr));
+		w->rmsg[i].msg_hdr.msg_iov = &w->riov[i];
+		w->rmsg[i].msg_hdr.msg_iovlen = 1;
+		w->rmsg[i].msg_hdr.msg_name = &from[i];
+		w->rmsg[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		w->rmsg[i].msg_hdr.msg_control = w->cmsg[i];
+		w->rmsg[i].msg_hdr.msg_controllen = sizeof(w->cmsg[i]);
+	}
+	int n = recvmmsg(w->udp[kind], w->rmsg, BATCH, MSG_DONTWAIT, NULL);
+	for (int i = 0; i < n; i++) {
+		struct in6_addr src, dst;
+		uint16_t sport;
+		udp_addrs(&w->rmsg[i].msg_hdr, &src, &sport, &dst);
+		uint8_t *d = w->rx[i] + FWD_HEADROOM;
+		size_t len = w->rmsg[i].msg_len;
+		if (kind == U_AYIYA4 || kind == U_AYIYA6)
+			ayiya_input(&w->fc, d, len, &src, sport, &dst, AYIYA_PORT);
+		else
+			hb_input(&w->fc, d, len, &src, &dst);
+	}
+}
 
 static void read_raw(struct worker *w)
 {
@@ -152,19 +271,56 @@ static void read_tun(struct worker *w)
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct pollfd pf[2] = { { w->rawfd, POLLIN, 0 }, { w->tunfd, POLLIN, 0 } };
+	struct pollfd pf[2 + U_COUNT] = { { w->rawfd, POLLIN, 0 }, { w->tunfd, POLLIN, 0 } };
+	for (int k = 0; k < U_COUNT; k++)
+		pf[2 + k] = (struct pollfd){ w->udp[k], POLLIN, 0 }; /* -1 is skipped by poll */
 	while (!atomic_load_explicit(&stopping, memory_order_relaxed)) {
-		if (poll(pf, 2, 250) <= 0)
+		if (poll(pf, 2 + U_COUNT, 250) <= 0)
 			continue;
 		fwd_ctx_tick(&w->fc);
 		if (pf[0].revents & POLLIN)
 			read_raw(w);
 		if (pf[1].revents & POLLIN)
 			read_tun(w);
+		for (int k = 0; k < U_COUNT; k++)
+			if (pf[2 + k].revents & POLLIN)
+				read_udp(w, k);
 		if (w->ntx)
 			tx_flush(w);
 	}
 	return NULL;
+}
+
+/* One UDP socket per worker and port: SO_REUSEPORT spreads clients over
+ * the workers by address and port, so one client stays on one worker. */
+static int udp_socket(int family, uint16_t port)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int one = 1, sz = 8 << 20;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	int rc;
+	if (family == AF_INET) {
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+		rc = bind(fd, (struct sockaddr *)&a, sizeof(a));
+	} else {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
+		struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+		rc = bind(fd, (struct sockaddr *)&a, sizeof(a));
+	}
+	if (rc != 0) {
+		log_warn("cannot bind UDP port %u (%s): %s", port, family == AF_INET ? "IPv4" : "IPv6",
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 static int tun_queue(const char *name)
@@ -308,6 +464,14 @@ int io_open(const struct io_opts *o)
 			return -1;
 		}
 		fwd_ctx_init(&w->fc, &io_ops, w);
+		w->udp[U_AYIYA4] = udp_socket(AF_INET, AYIYA_PORT);
+		w->udp[U_AYIYA6] = udp_socket(AF_INET6, AYIYA_PORT);
+		w->udp[U_HB4] = udp_socket(AF_INET, HB_PORT);
+		w->udp[U_HB6] = udp_socket(AF_INET6, HB_PORT);
+		if (w->udp[U_AYIYA4] < 0 || w->udp[U_HB4] < 0) {
+			log_err("data plane: cannot open the AYIYA/heartbeat sockets");
+			return -1;
+		}
 	}
 	ifindex = (int)if_nametoindex(o->ifname);
 	char path[128];
@@ -356,6 +520,10 @@ void io_stop(void)
 		close(workers[i].tunfd);
 		close(workers[i].rawfd);
 		close(workers[i].txfd);
+		for (int k = 0; k < U_COUNT; k++)
+			if (workers[i].udp[k] >= 0)
+				close(workers[i].udp[k]);
+		fwd_ctx_free(&workers[i].fc);
 	}
 	conf_set_prefix_hook(NULL);
 	free(workers);

@@ -18,6 +18,22 @@
 #include "subnet.h"
 #include "tunnel.h"
 
+/* Beat checker (dataplane §7.7): every period, dynamic tunnels that have
+ * been silent for the timeout go down. */
+static unsigned beat_period = 60, beat_timeout = 120;
+
+static void tick(time_t now)
+{
+	static time_t next;
+	if (now < next)
+		return;
+	next = now + beat_period;
+	unsigned n = tunnel_expire(now, beat_timeout);
+	if (n)
+		log_info("%u dynamic tunnel%s went down (no beat for %u s)", n, n == 1 ? "" : "s",
+			 beat_timeout);
+}
+
 static void usage(const char *argv0)
 {
 	printf("%s [opts]\n"
@@ -32,6 +48,8 @@ static void usage(const char *argv0)
 	       "-v, --verbose          more verbose (repeatable)\n"
 	       "-s, --silent           verbosity back to 0\n"
 	       "    --idle-timeout=S   close idle control sessions after S seconds (900)\n"
+	       "    --beat-period=S    check dynamic tunnels for beats every S seconds (60)\n"
+	       "    --beat-timeout=S   a dynamic tunnel goes down S seconds after its last beat (120)\n"
 	       "-h, --help             this text\n"
 	       "\n",
 	       argv0);
@@ -83,6 +101,8 @@ int main(int argc, char **argv)
 		{ "helpme", no_argument, NULL, 'h' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "interface", required_argument, NULL, 'i' },
+		{ "beat-period", required_argument, NULL, 'B' },
+		{ "beat-timeout", required_argument, NULL, 'T' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -90,7 +110,7 @@ int main(int argc, char **argv)
 	struct io_opts iopt = { .ifname = "sixxs", .workers = 0 };
 	bool foreground = false;
 	int verbose = 0;
-	struct ctl_opts copt = { .port = CTL_PORT, .idle_timeout = CTL_IDLE_TIMEOUT };
+	struct ctl_opts copt = { .port = CTL_PORT, .idle_timeout = CTL_IDLE_TIMEOUT, .tick = tick };
 	int c;
 
 	while ((c = getopt_long(argc, argv, "c:p:i:w:dfVvsh?", longopts, NULL)) != -1) {
@@ -114,6 +134,17 @@ int main(int argc, char **argv)
 				return 255;
 			}
 			break;
+		case 'B':
+		case 'T': {
+			int v = atoi(optarg);
+			if (v < 1) {
+				fprintf(stderr, "--beat-%s needs a number of seconds\n",
+					c == 'B' ? "period" : "timeout");
+				return 255;
+			}
+			*(c == 'B' ? &beat_period : &beat_timeout) = (unsigned)v;
+			break;
+		}
 		case 'h':
 			usage(argv[0]);
 			return 255;

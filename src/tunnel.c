@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "seqlock.h"
 
 #define SNAP_POOL 16384u /* snapshots kept across all tunnels */
@@ -47,6 +48,14 @@ static struct cold colds[TUNNEL_MAX];
 static struct tunnel_stats stats[TUNNEL_MAX];
 static struct tunnel_lat lats[TUNNEL_MAX];
 static struct errs errs[TUNNEL_MAX];
+
+/* Recently accepted beats of dynamic tunnels, to refuse exact copies. */
+#define REPLAY_RING 32
+struct replay {
+	uint64_t digest[REPLAY_RING];
+	uint8_t next;
+};
+static struct replay replays[TUNNEL_MAX];
 static struct snapslot snaps[SNAP_POOL];
 static _Atomic uint32_t snap_next;
 static struct tunnel_stats globals[2];
@@ -60,6 +69,7 @@ const char *const tunnel_err_names[TERR_COUNT] = {
 	"AYIYA Invalid Forward",  "Heartbeat Hash Fail",   "HB-non-HB",
 	"HB Missing sender",      "HB Sender Mismatch",    "HB Missing Time",
 	"ICMPv4 Errors Received", "ICMPv4 Echo Req. Recv.", "Wrong Payload",
+	"Replay Dropped",         "Endpoint Move Refused",
 };
 
 int tunnel_err_lookup(const char *name)
@@ -101,6 +111,7 @@ void tunnel_init(void)
 	memset(stats, 0, n * sizeof(stats[0]));
 	memset(lats, 0, n * sizeof(lats[0]));
 	memset(errs, 0, n * sizeof(errs[0]));
+	memset(replays, 0, n * sizeof(replays[0]));
 	memset(snaps, 0, sizeof(snaps));
 	memset(globals, 0, sizeof(globals));
 	atomic_store(&snap_next, 0);
@@ -151,6 +162,7 @@ void tunnel_set_config(const struct tunnel_conf_req *r)
 	c->tnum = r->tnum;
 	c->mtu = (uint16_t)r->mtu;
 	c->dynamic = r->dynamic;
+	c->kind = (uint8_t)r->kind;
 	if (!r->dynamic) {
 		/* Static: the configured endpoint; proto-41 unless it speaks GRE. */
 		c->ip_them = r->them;
@@ -189,6 +201,59 @@ void tunnel_learn(uint32_t tid, unsigned type, const struct in6_addr *us)
 	c->type = (uint8_t)type;
 	c->ip_us = *us;
 	slot_end(tid);
+}
+
+enum tunnel_beat_rc tunnel_beat(uint32_t tid, const struct tunnel_beat *b)
+{
+	enum tunnel_beat_rc rc = TUNNEL_BEAT_OK;
+	struct replay *r = &replays[tid];
+	struct tunnel_cfg *c = slot_begin(tid);
+	bool moved = !addr_eq(&c->ip_them, &b->them) ||
+		     (b->type == TUNNEL_T_AYIYA && c->port_them != b->port_them);
+	for (unsigned i = 0; i < REPLAY_RING; i++)
+		if (r->digest[i] == b->digest)
+			rc = TUNNEL_BEAT_REPLAY;
+	if (rc == TUNNEL_BEAT_OK && moved && c->lastbeat && b->epoch <= c->newest_epoch)
+		rc = TUNNEL_BEAT_MOVE_REFUSED;
+	if (rc == TUNNEL_BEAT_OK) {
+		r->digest[r->next] = b->digest;
+		r->next = (uint8_t)((r->next + 1) % REPLAY_RING);
+		if (moved || b->epoch > c->newest_epoch)
+			c->newest_epoch = b->epoch;
+		c->type = (uint8_t)b->type;
+		c->state = TUNNEL_S_UP;
+		c->lastbeat = b->now;
+		c->ip_them = b->them;
+		if (!addr_is_zero(&b->us))
+			c->ip_us = b->us;
+		if (b->type == TUNNEL_T_AYIYA) {
+			c->port_them = b->port_them;
+			c->port_us = b->port_us;
+		}
+	}
+	slot_end(tid);
+	return rc;
+}
+
+unsigned tunnel_expire(time_t now, unsigned timeout)
+{
+	unsigned n = 0;
+	uint32_t count_now = tunnel_count();
+	for (uint32_t t = 0; t < count_now; t++) {
+		struct tunnel_cfg c;
+		tunnel_get(t, &c);
+		if (!c.dynamic || c.state != TUNNEL_S_UP || c.lastbeat > now ||
+		    now - c.lastbeat < (time_t)timeout)
+			continue;
+		struct tunnel_cfg *w = slot_begin(t);
+		if (w->dynamic && w->state == TUNNEL_S_UP && w->lastbeat <= now &&
+		    now - w->lastbeat >= (time_t)timeout) {
+			w->state = TUNNEL_S_DOWN;
+			n++;
+		}
+		slot_end(t);
+	}
+	return n;
 }
 
 const char *tunnel_password(uint32_t tid)
