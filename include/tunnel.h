@@ -44,15 +44,11 @@ enum tunnel_err_id {
 	TERR_REPLAY, TERR_MOVE_REFUSED, TERR_COUNT
 };
 
-/* What a dynamic tunnel was configured as (the keyword of its endpoint). */
-enum tunnel_kind { TUNNEL_K_DYNAMIC, TUNNEL_K_AYIYA, TUNNEL_K_HEARTBEAT };
-
 struct tunnel_cfg {
 	uint32_t tnum; /* backend T-number */
 	uint16_t mtu;
 	uint8_t state, type;
 	bool dynamic;
-	uint8_t kind;          /* enum tunnel_kind, for dynamic tunnels */
 	uint32_t newest_epoch; /* newest beat epoch accepted from ip_them */
 	uint16_t port_us, port_them; /* AYIYA UDP ports */
 	struct in6_addr ip_them, ip_us;
@@ -113,7 +109,6 @@ struct tunnel_conf_req {
 	uint32_t tid, tnum;
 	unsigned mtu;
 	bool dynamic, disabled;
-	unsigned kind; /* enum tunnel_kind */
 	struct in6_addr them;   /* static only */
 	const char *password;   /* NULL: keep the stored one */
 };

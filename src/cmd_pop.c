@@ -225,11 +225,11 @@ static int c_show_status(struct cmd_sess *s, struct out *o, int argc, char **arg
 	struct tunnel_cfg c;
 	for (uint32_t t = 0; t < n; t++) {
 		tunnel_get(t, &c);
-		/* A dynamic tunnel that has not spoken since the start counts as
-		 * what it was configured as, so a restart does not make the PoP
+		/* A dynamic tunnel that has not spoken since the start counts as a
+		 * (proto-41) configured one, so a restart does not make the PoP
 		 * look empty (control §12 item 25). */
 		if (c.type == TUNNEL_T_NONE && c.dynamic && c.state != TUNNEL_S_NONE)
-			c.type = c.kind == TUNNEL_K_AYIYA ? TUNNEL_T_AYIYA : TUNNEL_T_DIRECT;
+			c.type = TUNNEL_T_DIRECT;
 		if (c.type == TUNNEL_T_NONE || c.type > TUNNEL_T_GRE)
 			continue;
 		uint64_t last = atomic_load_explicit(&tunnel_stats(t)->d[TUNNEL_IN].last,

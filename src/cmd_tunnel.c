@@ -362,10 +362,8 @@ static int c_set_config(struct cmd_sess *s, struct out *o, int argc, char **argv
 	}
 	r.mtu = (unsigned)v;
 	const char *ep = argv[2];
-	r.kind = strcasecmp(ep, "ayiya") == 0	    ? TUNNEL_K_AYIYA
-		 : strcasecmp(ep, "heartbeat") == 0 ? TUNNEL_K_HEARTBEAT
-						    : TUNNEL_K_DYNAMIC;
-	r.dynamic = r.kind != TUNNEL_K_DYNAMIC || strcasecmp(ep, "dynamic") == 0;
+	r.dynamic = strcasecmp(ep, "ayiya") == 0 || strcasecmp(ep, "heartbeat") == 0 ||
+		    strcasecmp(ep, "dynamic") == 0;
 	if (!r.dynamic && addr_parse(ep, &r.them, NULL) != 0) {
 		out_printf(o, "Invalid Tunnel_Them address (%s)\n", ep);
 		return 400;

@@ -42,7 +42,8 @@ struct sess {
 	size_t inlen;
 	char *out; /* this session's part of the reserved reply region */
 	size_t outoff, outlen, outhigh;
-	time_t active, deadline;
+	uint64_t active; /* monotonic ms of the last input or output progress */
+	time_t deadline;
 	uint32_t events;
 };
 
@@ -54,6 +55,13 @@ static struct ctl_opts opt;
 static bool stopping;
 
 static const char farewell[] = "404 Tschau, closing down\n";
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 static int listen_on(int family)
 {
@@ -159,13 +167,13 @@ static void sess_free(struct sess *s)
 }
 
 /* Write what we can; a session that has said goodbye closes when drained. */
-static void flush(struct sess *s, time_t now)
+static void flush(struct sess *s)
 {
 	while (pending(s)) {
 		ssize_t n = send(s->fd, s->out + s->outoff, pending(s), MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n > 0) {
 			s->outoff += (size_t)n;
-			s->active = now;
+			s->active = mono_ms();
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -276,7 +284,7 @@ static void on_readable(struct sess *s, time_t now)
 		s->eof = true;
 	else
 		s->inlen += (size_t)n;
-	s->active = now;
+	s->active = mono_ms();
 	process(s, now);
 }
 
@@ -319,7 +327,7 @@ static void reject(int fd, const struct in6_addr *peer)
 		log_debug("control port: reject send: %s", strerror(errno));
 }
 
-static void on_accept(int lfd, time_t now)
+static void on_accept(int lfd)
 {
 	for (;;) {
 		struct sockaddr_storage ss;
@@ -352,7 +360,7 @@ static void on_accept(int lfd, time_t now)
 		s->fd = fd;
 		s->closing = s->eof = false;
 		s->inlen = s->outoff = s->outlen = 0;
-		s->active = now;
+		s->active = mono_ms();
 		s->events = 0;
 		cmd_sess_init(&s->cmd, (int)(s - sessions), &peer);
 		char banner[256];
@@ -362,7 +370,7 @@ static void on_accept(int lfd, time_t now)
 				 conf_own_name());
 		queue(s, banner, (size_t)n);
 		ep_add(fd, (uint32_t)(s - sessions), 0);
-		flush(s, now);
+		flush(s);
 		update_events(s);
 	}
 }
@@ -386,7 +394,7 @@ static void sweep(time_t now)
 		struct sess *s = &sessions[i];
 		if (s->fd < 0)
 			continue;
-		if (!s->closing && now - s->active >= opt.idle_timeout) {
+		if (!s->closing && mono_ms() - s->active >= (uint64_t)opt.idle_timeout * 1000) {
 			char a[ADDR_TEXT_MAX];
 			log_warn("control port: %s idle for %d seconds, closing",
 				 addr_fmt(&s->cmd.peer, a), opt.idle_timeout);
@@ -407,7 +415,7 @@ void ctl_run(int sigfd)
 		for (int i = 0; i < n && !stopping; i++) {
 			uint32_t tag = evs[i].data.u32;
 			if (tag == EV_LISTEN4 || tag == EV_LISTEN6) {
-				on_accept(tag == EV_LISTEN4 ? lfd4 : lfd6, now);
+				on_accept(tag == EV_LISTEN4 ? lfd4 : lfd6);
 				continue;
 			}
 			if (tag == EV_SIGNAL) {
@@ -419,9 +427,9 @@ void ctl_run(int sigfd)
 				continue;
 			if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
 				on_readable(s, now);
-			flush(s, now);
+			flush(s);
 			process(s, now); /* lines held back while the backlog was high */
-			flush(s, now);
+			flush(s);
 		}
 		if (now != last_sweep) {
 			sweep(now);
@@ -433,7 +441,7 @@ void ctl_run(int sigfd)
 			struct sess *s = &sessions[i];
 			if (s->fd < 0)
 				continue;
-			flush(s, now);
+			flush(s);
 			if (s->closing && (!pending(s) || now >= s->deadline))
 				sess_free(s);
 			else
@@ -447,7 +455,7 @@ void ctl_run(int sigfd)
 			continue;
 		if (!s->closing)
 			queue(s, farewell, sizeof(farewell) - 1);
-		flush(s, time(NULL));
+		flush(s);
 		shutdown(s->fd, SHUT_WR);
 		sess_free(s);
 	}

@@ -106,6 +106,10 @@ static void deliver_local(struct fwd_ctx *c, uint32_t in_tid, uint32_t out_tid, 
 			icmp6_error(c, in_tid, out_tid, pkt, len, 1, 1, 0);
 		return;
 	}
+	if (w.proto == 41 && !(flags & FWD_RESPONSE)) {
+		proto41_input6(c, pkt, len, w.off);
+		return;
+	}
 	if (w.proto != 58) {
 		if (!(flags & FWD_RESPONSE))
 			icmp6_error(c, in_tid, out_tid, pkt, len, 1, 4, 0); /* port unreachable */
@@ -147,6 +151,8 @@ static bool prepare(struct fwd_ctx *c, uint32_t in_tid, uint32_t out_tid,
 			return false;
 		}
 	}
+	if (flags & FWD_HOP_DONE)
+		return true;
 	if (pkt[7] == 0) {
 		fwd_error(c, in_tid, TERR_WRONG_PAYLOAD, pkt + 8, pkt, len);
 		return false;
@@ -326,6 +332,7 @@ static void route_segments(struct fwd_ctx *c, uint32_t in_tid, uint8_t *pkt, siz
 		uint32_t s = csum_pseudo6(seg + 8, seg + 24, (uint32_t)(thl + n), 6);
 		put16(seg + IPV6_HDR + 16, csum_fold(csum_add(s, seg + IPV6_HDR, thl + n)));
 		/* The hop limit was already handled for the whole packet. */
-		fwd_route6(c, in_tid, seg, hdr + n, (flags & ~(unsigned)FWD_DECREMENT) | FWD_SKIP_SRC);
+		fwd_route6(c, in_tid, seg, hdr + n,
+			   (flags & ~(unsigned)FWD_DECREMENT) | FWD_SKIP_SRC | FWD_HOP_DONE);
 	}
 }

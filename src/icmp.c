@@ -31,8 +31,11 @@ static bool gcra32(_Atomic uint32_t *tat, uint32_t now, uint32_t interval, uint3
 {
 	uint32_t t = atomic_load_explicit(tat, memory_order_relaxed);
 	for (;;) {
-		/* Wrapping arithmetic: the clock is milliseconds modulo 2^32. */
-		uint32_t base = (int32_t)(t - now) > 0 ? t : now;
+		/* The clock is milliseconds modulo 2^32: a stored time counts as
+		 * ahead of now only within one bucket's depth; anything else
+		 * (never used, or long ago) is the past. */
+		uint32_t ahead = t - now;
+		uint32_t base = ahead > 0 && ahead <= interval * (burst + 1) ? t : now;
 		if (base - now > interval * burst)
 			return false;
 		if (atomic_compare_exchange_weak_explicit(tat, &t, base + interval, memory_order_relaxed,
@@ -43,11 +46,13 @@ static bool gcra32(_Atomic uint32_t *tat, uint32_t now, uint32_t interval, uint3
 
 static bool allowed(struct fwd_ctx *c, uint32_t tid)
 {
-	bool ok = gcra64(&global_tat, c->now_ms, 1000 / FWD_ICMP_RATE ? 1000 / FWD_ICMP_RATE : 1,
-			 FWD_ICMP_BURST);
-	if (ok && tid < TUNNEL_MAX)
-		ok = gcra32(&tunnel_tat[tid], (uint32_t)c->now_ms, 1000 / FWD_ICMP_TUNNEL_RATE,
-			    FWD_ICMP_TUNNEL_BURST);
+	/* The tunnel's own bucket first: a tunnel over its limit must not use
+	 * up the daemon's share of the others. */
+	bool ok = tid >= TUNNEL_MAX || gcra32(&tunnel_tat[tid], (uint32_t)c->now_ms,
+					      1000 / FWD_ICMP_TUNNEL_RATE, FWD_ICMP_TUNNEL_BURST);
+	if (ok)
+		ok = gcra64(&global_tat, c->now_ms, 1000 / FWD_ICMP_RATE ? 1000 / FWD_ICMP_RATE : 1,
+			    FWD_ICMP_BURST);
 	if (!ok)
 		atomic_fetch_add_explicit(&suppressed, 1, memory_order_relaxed);
 	return ok;
@@ -149,7 +154,7 @@ void icmp6_error(struct fwd_ctx *c, uint32_t in_tid, uint32_t out_tid, const uin
 void icmp6_echo_reply(struct fwd_ctx *c, const uint8_t *req, size_t off, size_t n)
 {
 	uint8_t *p = gen_buf(c);
-	if (!p || n < 8 || n > FWD_ICMP6_MAX - IPV6_HDR)
+	if (!p || n < 8 || n > FWD_MAX_PKT - IPV6_HDR)
 		return;
 	uint8_t *m = p + IPV6_HDR;
 	memcpy(m, req + off, n); /* identifier, sequence and data copied */

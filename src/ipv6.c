@@ -66,9 +66,9 @@ enum ipv6_walk_rc ipv6_walk(const uint8_t *pkt, size_t len, struct ipv6_walk *w)
 	if (len < IPV6_HDR || (pkt[0] >> 4) != 6 || pkt[7] == 0)
 		return IPV6_DROP;
 	size_t plen = get16(pkt + 4);
-	/* A zero payload length announces a jumbogram (RFC 2675), which no
-	 * link of ours can carry: point at the length field. */
-	if (plen == 0 || plen + IPV6_HDR > len)
+	/* A zero payload length before a hop-by-hop header announces a
+	 * jumbogram (RFC 2675 §3), which no link of ours carries. */
+	if ((plen == 0 && pkt[6] == 0) || plen + IPV6_HDR > len)
 		return problem(w, 0, 4);
 	size_t end = IPV6_HDR + plen;
 	uint8_t nh = pkt[6];

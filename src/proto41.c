@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "conf.h"
 #include "icmp.h"
 #include "ipv6.h"
 
@@ -40,6 +41,46 @@ uint16_t proto41_gro_mss(const uint8_t *pkt, size_t len, unsigned mtu)
 	return (uint16_t)(best ? best : max);
 }
 
+/* What both outer families share once the outer header is understood:
+ * the inner source names the tunnel, the outer source must be its endpoint
+ * (reverse-path check for free). */
+enum decap_rc { DECAP_OK, DECAP_DROP, DECAP_REFUSE };
+static enum decap_rc decap(struct fwd_ctx *c, const struct in6_addr *outer_src,
+		  const struct in6_addr *outer_dst, const uint8_t *outer, size_t outer_len,
+		  uint8_t *in, size_t ilen, uint32_t *tidp, struct tunnel_cfg *t)
+{
+	if (ilen < IPV6_HDR || (in[0] >> 4) != 6) {
+		fwd_error(c, ADDR_NONE, TERR_NON_IPV6, outer_src->s6_addr, outer, outer_len);
+		return DECAP_DROP;
+	}
+	struct in6_addr isrc;
+	bool is_tunnel;
+	memcpy(&isrc, in + 8, 16);
+	uint32_t tid = addr_find6(&isrc, &is_tunnel);
+	if (tid < tunnel_count())
+		tunnel_get(tid, t);
+	if (tid >= tunnel_count() || t->state == TUNNEL_S_NONE) {
+		/* Not one of our addresses at all, or a tunnel never configured. */
+		fwd_error(c, ADDR_NONE, tid == ADDR_UPLINK ? TERR_WRONG_SRC6 : TERR_DISABLED,
+			  outer_src->s6_addr, outer, outer_len);
+		return DECAP_REFUSE;
+	}
+	if (!addr_eq(outer_src, &t->ip_them)) {
+		fwd_error(c, tid, TERR_WRONG_SRC4, outer_src->s6_addr, outer, outer_len);
+		return DECAP_REFUSE;
+	}
+	if (t->state == TUNNEL_S_DISABLED) {
+		fwd_error(c, tid, TERR_DISABLED, outer_src->s6_addr, outer, outer_len);
+		return DECAP_REFUSE;
+	}
+	if (t->type != TUNNEL_T_DIRECT || !addr_eq(outer_dst, &t->ip_us))
+		tunnel_learn(tid, TUNNEL_T_DIRECT, outer_dst);
+	tunnel_count_pkt(tunnel_stats(tid), TUNNEL_IN, ilen, c->now);
+	tunnel_count_pkt(tunnel_global(TUNNEL_G_TOTAL), TUNNEL_IN, ilen, c->now);
+	*tidp = tid;
+	return DECAP_OK;
+}
+
 void proto41_input(struct fwd_ctx *c, uint8_t *ip4, size_t len)
 {
 	if (len < IPV4_HDR || (ip4[0] >> 4) != 4) {
@@ -53,51 +94,39 @@ void proto41_input(struct fwd_ctx *c, uint8_t *ip4, size_t len)
 		return;
 	}
 	len = tot;
-	if (ip4[9] != 41)
+	if (ip4[9] != 41) {
+		fwd_error(c, ADDR_NONE, TERR_WRONG_PAYLOAD, NULL, ip4, len);
 		return;
+	}
+	struct in6_addr src, dst;
+	struct tunnel_cfg t = { 0 };
+	uint32_t tid;
+	mapped(&src, ip4 + 12);
+	mapped(&dst, ip4 + 16);
 	uint8_t *in = ip4 + ihl;
 	size_t ilen = len - ihl;
-	struct in6_addr outer_src;
-	mapped(&outer_src, ip4 + 12);
-	if (ilen < IPV6_HDR || (in[0] >> 4) != 6) {
-		fwd_error(c, ADDR_NONE, TERR_NON_IPV6, outer_src.s6_addr, ip4, len);
+	enum decap_rc rc = decap(c, &src, &dst, ip4, len, in, ilen, &tid, &t);
+	if (rc == DECAP_REFUSE)
+		/* Protocol unreachable, or prohibited for a disabled tunnel. */
+		icmp4_unreach(c, ip4, len,
+			      t.state == TUNNEL_S_DISABLED && addr_eq(&src, &t.ip_them) ? 13 : 2);
+	if (rc != DECAP_OK)
 		return;
-	}
-
-	/* The inner source names the tunnel; the outer source must be its
-	 * endpoint (reverse-path check for free). */
-	struct in6_addr isrc;
-	bool is_tunnel;
-	memcpy(&isrc, in + 8, 16);
-	uint32_t tid = addr_find6(&isrc, &is_tunnel);
-	struct tunnel_cfg t;
-	if (tid < tunnel_count())
-		tunnel_get(tid, &t);
-	if (tid >= tunnel_count() || t.state == TUNNEL_S_NONE) {
-		fwd_error(c, ADDR_NONE, TERR_DISABLED, outer_src.s6_addr, ip4, len);
-		icmp4_unreach(c, ip4, len, 2);
-		return;
-	}
-	if (!addr_eq(&outer_src, &t.ip_them)) {
-		fwd_error(c, tid, TERR_WRONG_SRC4, outer_src.s6_addr, ip4, len);
-		icmp4_unreach(c, ip4, len, 2);
-		return;
-	}
-	if (t.state == TUNNEL_S_DISABLED) {
-		fwd_error(c, tid, TERR_DISABLED, outer_src.s6_addr, ip4, len);
-		icmp4_unreach(c, ip4, len, 13);
-		return;
-	}
-	struct in6_addr us;
-	mapped(&us, ip4 + 16);
-	if (t.type != TUNNEL_T_DIRECT || !addr_eq(&us, &t.ip_us))
-		tunnel_learn(tid, TUNNEL_T_DIRECT, &us);
-	tunnel_count_pkt(tunnel_stats(tid), TUNNEL_IN, ilen, c->now);
-	tunnel_count_pkt(tunnel_global(TUNNEL_G_TOTAL), TUNNEL_IN, ilen, c->now);
-
 	c->gso_size = proto41_gro_mss(in, ilen, t.mtu);
 	fwd_route6(c, tid, in, ilen, FWD_DECREMENT);
 	c->gso_size = 0;
+}
+
+void proto41_input6(struct fwd_ctx *c, uint8_t *pkt, size_t len, size_t off)
+{
+	struct in6_addr src, dst;
+	struct tunnel_cfg t = { 0 };
+	uint32_t tid;
+	memcpy(&src, pkt + 8, 16);
+	memcpy(&dst, pkt + 24, 16);
+	if (decap(c, &src, &dst, pkt, len, pkt + off, len - off, &tid, &t) != DECAP_OK)
+		return;
+	fwd_route6(c, tid, pkt + off, len - off, FWD_DECREMENT);
 }
 
 int proto41_output(struct fwd_ctx *c, uint32_t tid, const struct tunnel_cfg *t, uint8_t *pkt,
@@ -127,14 +156,26 @@ int proto41_output(struct fwd_ctx *c, uint32_t tid, const struct tunnel_cfg *t, 
 		}
 		return rc;
 	}
-	/* IPv6 outer (RFC 2473 style, dataplane §5.3): routed like our own. */
+	/* IPv6 outer (RFC 2473 style, dataplane §5.3), routed like our own.
+	 * Until the client told us otherwise we speak from P:ffff::1, where
+	 * its packets come back to us (local delivery, proto41_input6). */
 	uint8_t *h = pkt - IPV6_HDR;
 	h[0] = 0x60;
 	h[1] = h[2] = h[3] = 0;
 	put16(h + 4, (uint16_t)len);
 	h[6] = 41;
 	h[7] = 64;
-	memcpy(h + 8, &t->ip_us, 16);
+	if (addr_is_zero(&t->ip_us) || addr_is_v4mapped(&t->ip_us)) {
+		unsigned k = tid / TUNNEL_PREFIX_SPAN;
+		if (k >= conf_tprefix_count())
+			return -22;
+		memset(h + 8, 0, 16);
+		memcpy(h + 8, conf_tprefix(k)->s6_addr, 6);
+		h[14] = h[15] = 0xff;
+		h[23] = 1;
+	} else {
+		memcpy(h + 8, &t->ip_us, 16);
+	}
 	memcpy(h + 24, &t->ip_them, 16);
 	fwd_route6(c, ADDR_NONE, h, IPV6_HDR + len, FWD_RESPONSE | FWD_SKIP_SRC);
 	return 0;

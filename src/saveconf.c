@@ -84,11 +84,8 @@ static void dump_tunnels(struct out *o)
 		tunnel_get(t, &c);
 		if (c.state == TUNNEL_S_NONE)
 			continue;
-		/* The keyword the tunnel was configured with (all three mean
-		 * "dynamic" to the historic daemon; we count them apart). */
-		static const char *const kinds[] = { "dynamic", "ayiya", "heartbeat" };
 		out_printf(o, "\t\tconfig %x T%u %s %s %u", t, c.tnum,
-			   c.dynamic ? kinds[c.kind % 3] : addr_fmt(&c.ip_them, a),
+			   c.dynamic ? "dynamic" : addr_fmt(&c.ip_them, a),
 			   c.state == TUNNEL_S_DISABLED ? "disabled" : "up", c.mtu);
 		/* Dynamic tunnels always carry it (historic); a static tunnel's
 		 * password is kept too, so that reloading restores it. */

@@ -162,7 +162,6 @@ void tunnel_set_config(const struct tunnel_conf_req *r)
 	c->tnum = r->tnum;
 	c->mtu = (uint16_t)r->mtu;
 	c->dynamic = r->dynamic;
-	c->kind = (uint8_t)r->kind;
 	if (!r->dynamic) {
 		/* Static: the configured endpoint; proto-41 unless it speaks GRE. */
 		c->ip_them = r->them;

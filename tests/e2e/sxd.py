@@ -147,7 +147,9 @@ LIST_84 = [
     'T84822 2001:db8:2ff:666::2 198.18.1.1 disabled direct 1280 0',
 ]
 
-STATUS_84 = ['direct 1 0 2', 'ayiya 0 0 0', 'gre 0 0 0', 'total 1 0 2']
+# The four silent dynamic tunnels count as configured (not online) ones,
+# so a restart does not make the PoP look empty (control §12 item 25).
+STATUS_84 = ['direct 1 0 6', 'ayiya 0 0 0', 'gre 0 0 0', 'total 1 0 6']
 
 ERROR_NAMES = [
     'Encap.Pkt Too Big', 'Disabled tunnel', 'Clock Off', 'Encap.Pkt Send Error',
@@ -157,6 +159,8 @@ ERROR_NAMES = [
     'Heartbeat Hash Fail', 'HB-non-HB', 'HB Missing sender',
     'HB Sender Mismatch', 'HB Missing Time', 'ICMPv4 Errors Received',
     'ICMPv4 Echo Req. Recv.', 'Wrong Payload',
+    # beyond the historic daemon: replay and hijack resistance
+    'Replay Dropped', 'Endpoint Move Refused',
 ]
 
 

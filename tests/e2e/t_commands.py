@@ -18,7 +18,7 @@ P = '2001:db8:2ff:'          # prefix text of the CONF_84 tunnel prefix
 ENTER = "200 >> %s (use '..' or 'end' to go up one level)\n"
 
 APPENDIX_B = (
-    '201 46\n'
+    '201 48\n'
     'Tunnel ID               : T5072\n'
     'TID                     : 0x1\n'
     'Tunnel Debugging        : no\n'
@@ -65,6 +65,8 @@ APPENDIX_B = (
     'ICMPv4 Errors Received  : none\n'
     'ICMPv4 Echo Req. Recv.  : none\n'
     'Wrong Payload           : none\n'
+    'Replay Dropped          : none\n'
+    'Endpoint Move Refused   : none\n'
     '200 OK\n').encode()
 
 PW1 = 'f3d47c2de40fb698e1ab15d757a09bfc'
@@ -801,7 +803,7 @@ class TestTunnelPrefix(Own):
             'T8003 2001:db8:2fe:3::2 192.0.2.8 up direct 1480 0',
             'T10005 2001:db8:0:5::2 192.0.2.9 up direct 1480 0',
             'T131070 2001:db8:2fd:7ffe::2 0.0.0.0 down none 1280 0']))
-        self.check(self.s, 'pop show status', multi(['direct 2 0 2', 'ayiya 0 0 0', 'gre 0 0 0', 'total 2 0 2']))
+        self.check(self.s, 'pop show status', multi(['direct 2 0 3', 'ayiya 0 0 0', 'gre 0 0 0', 'total 2 0 3']))
 
     def test_overlaps_subnet_prefix(self):
         self.checks(self.s, [
@@ -873,7 +875,7 @@ class TestTunnelRead(Shared):
 
     def test_show_by_tnumber(self):
         self.check(self.s, 'tunnel show T4141', show_4141())
-        self.assertTrue(show_4141().startswith(b'201 44\n'))
+        self.assertTrue(show_4141().startswith(b'201 46\n'))
         self.check(self.s, 'tunnel show T3740', show_3740())
         self.check(self.s, 'tunnel show T18572', show_2ae())
         # duplicate T-number: lowest configured slot
@@ -1026,8 +1028,9 @@ class TestTunnelConfig(Own):
             'T160 2001:db8:2ff:a0::2 0.0.0.0 down none 1400 0',
             'T177 2001:db8:2ff:b1::2 0.0.0.0 disabled none 1400 0',
             sxd.LIST_84[3], sxd.LIST_84[4], sxd.LIST_84[5]]))
-        # T900 went static -> dynamic: it keeps type direct (spec 7) and counts
-        self.check(self.s, 'pop show status', multi(['direct 4 0 7', 'ayiya 0 0 0', 'gre 0 0 0', 'total 4 0 7']))
+        # T900 went static -> dynamic: it keeps type direct (spec 7) and counts;
+        # the silent dynamic tunnels count as configured direct ones too
+        self.check(self.s, 'pop show status', multi(['direct 4 0 14', 'ayiya 0 0 0', 'gre 0 0 0', 'total 4 0 14']))
 
     def test_mtu_and_password_bounds(self):
         pw132 = 'p' * 132
@@ -1072,7 +1075,8 @@ class TestTunnelConfig(Own):
         # static disabled -> up
         self.check(self.s, 'tunnel set config 666 T84822 198.18.1.1 up 1280', '200 Accepted Tunnel 666/T84822 with password\n')
         self.check(self.s, 'tunnel show 2001:db8:2ff:666::1', show_666(state='up'))
-        self.check(self.s, 'pop show status', multi(['direct 3 0 3', 'ayiya 0 0 0', 'gre 0 0 0', 'total 3 0 3']))
+        # T4141, T5072 (typed direct) and T666 up; the three silent dynamic ones count too
+        self.check(self.s, 'pop show status', multi(['direct 3 0 6', 'ayiya 0 0 0', 'gre 0 0 0', 'total 3 0 6']))
 
     def test_entered_context(self):
         self.checks(self.s, [
@@ -1211,8 +1215,8 @@ class TestConcurrentPush(Own):
                 self.check(self.s, 'tunnel show T%d' % (100000 + k * 1000 + i),
                            sxd.tunnel_show(100000 + k * 1000 + i, tid, P, '192.0.%d.%d' % (k, i), 1280 + i % 201,
                                            'up', 'direct', False))
-        self.check(self.s, 'pop show status', multi(['direct 1001 0 1002', 'ayiya 0 0 0', 'gre 0 0 0',
-                                                     'total 1001 0 1002']))
+        self.check(self.s, 'pop show status', multi(['direct 1001 0 1006', 'ayiya 0 0 0', 'gre 0 0 0',
+                                                     'total 1001 0 1006']))
 
     def test_pipelined_burst(self):
         self.s.send('pop get id\n' * 3000 + 'pop get name\n')

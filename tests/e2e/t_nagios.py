@@ -29,20 +29,20 @@ def check(*args):
 class Nagios(unittest.TestCase):
     def test_against_daemon(self):
         with sxd.Daemon(CONF):
-            perf = ' | online=3 active=0 configured=4'
-            # 4 configured (the AYIYA tunnel has no type yet) < 50 wanted.
+            perf = ' | online=3 active=0 configured=5'
+            # 5 configured (the silent AYIYA tunnel counts) < 50 wanted.
             self.assertEqual(check('-h', '127.0.0.1'),
-                             (0, 'OK - Small/Unused POP, tunnels configured: 4 (want at least 50)'
+                             (0, 'OK - Small/Unused POP, tunnels configured: 5 (want at least 50)'
                               + perf))
             # Nothing received a packet yet: no tunnel is active.
-            self.assertEqual(check('-h', '127.0.0.1', '-t', '4'),
+            self.assertEqual(check('-h', '127.0.0.1', '-t', '5'),
                              (1, 'WARNING - Too few tunnels active: 0 (0%, want 50%)' + perf))
-            self.assertEqual(check('-h', '127.0.0.1', '-t', '4', '-o', '4'),
+            self.assertEqual(check('-h', '127.0.0.1', '-t', '5', '-o', '4'),
                              (1, 'WARNING - Too few tunnels online: 3 (want 4)' + perf))
-            self.assertEqual(check('-h', '::1', '-t', '4', '-a', '0', '-c', '1'),
-                             (0, 'OK - Tunnels configured: 4, online: 3, active: 0' + perf))
-            self.assertEqual(check('-h', '127.0.0.1', '-t', '4', '-a', '0', '-c', '10'),
-                             (1, 'WARNING - Too few tunnels configured: 4 (want 10)' + perf))
+            self.assertEqual(check('-h', '::1', '-t', '5', '-a', '0', '-c', '1'),
+                             (0, 'OK - Tunnels configured: 5, online: 3, active: 0' + perf))
+            self.assertEqual(check('-h', '127.0.0.1', '-t', '5', '-a', '0', '-c', '10'),
+                             (1, 'WARNING - Too few tunnels configured: 5 (want 10)' + perf))
         # The daemon is gone: connection refused.
         self.assertEqual(check('-h', '127.0.0.1'),
                          (2, 'CRITICAL - Could not connect to [127.0.0.1].42003'))

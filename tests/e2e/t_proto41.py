@@ -113,8 +113,8 @@ class Paths(unittest.TestCase):
         self.assertIn('Outer Us                : 10.1.0.1', after)
         self.assertIn('Tunnel Type             : direct', after)
         # Both clients are up and received a packet within 15 minutes; the
-        # disabled tunnel is configured; the heartbeat tunnel has no type yet.
-        self.assertIn('\ntotal 2 2 3\n', ctl('pop show status'))
+        # disabled tunnel and the silent heartbeat tunnel are configured.
+        self.assertIn('\ntotal 2 2 4\n', ctl('pop show status'))
 
 
 class Errors(unittest.TestCase):

@@ -104,7 +104,7 @@ class SaveConfig(unittest.TestCase, sxd.BytesAssert):
         with sxd.Daemon(CONF) as d:
             os.mkdir(d.path('sixxsd.conf.new'))
             r = save(d)
-            self.assertTrue(r.startswith(b'500 Could not store the configuration: cannot create '), r)
+            self.assertTrue(r.startswith(b'500 Could not store the configuration: cannot remove '), r)
             self.assertBytes(d.read('sixxsd.conf'), CONF.encode(), 'good file untouched')
             with sxd.Session() as s:  # still serving
                 self.assertBytes(s.cmd('pop get id'), b'200 1\n')

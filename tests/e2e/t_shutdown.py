@@ -75,7 +75,7 @@ class Shutdown(unittest.TestCase, sxd.BytesAssert):
         self.assertBytes(a.cmd('pop get name'), b'200 chtst01\n', 'existing session after SIGHUP')
         with sxd.Session() as s:
             self.assertBytes(s.cmd('pop get id'), b'200 1\n', 'new session after SIGHUP')
-            self.assertBytes(s.cmd('tunnel show T5072').split(b'\n', 1)[0], b'201 46')
+            self.assertBytes(s.cmd('tunnel show T5072').split(b'\n', 1)[0], b'201 48')
 
     def test_ignored_signals(self):
         a = self.open()

@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <ifaddrs.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -189,6 +190,24 @@ static int raw_open(struct in_addr local)
 		return -1;
 	}
 	return fd;
+}
+
+/* Linux lets a raw socket bind to any address, so say so when -l is not
+ * (yet) one of ours: nothing would arrive and sends would be spoofed. */
+static void check_local(struct in_addr local, const char *lstr)
+{
+	struct ifaddrs *ifa, *i;
+	int found = 0;
+
+	if (getifaddrs(&ifa) < 0)
+		return;
+	for (i = ifa; i; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+		    ((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr.s_addr == local.s_addr)
+			found = 1;
+	freeifaddrs(ifa);
+	if (!found)
+		fprintf(stderr, "sx6in4: warning: %s is not an address of this host\n", lstr);
 }
 
 /* tun -> network: read IPv6 packets, prepend IPv4 header, send. */
@@ -379,6 +398,7 @@ int main(int argc, char **argv)
 
 	/* Raw socket first: once the tun exists (what callers wait for),
 	 * traffic in both directions can already flow. */
+	check_local(local, lstr);
 	raw = raw_open(local);
 	if (raw < 0)
 		return 1;

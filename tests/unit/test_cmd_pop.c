@@ -231,9 +231,10 @@ static void show_status_counts(void **state)
 	tunnel_count_pkt(tunnel_stats(2), TUNNEL_IN, 100, now - 901);
 	tunnel_count_pkt(tunnel_stats(2), TUNNEL_OUT, 100, now);
 	tunnel_count_pkt(tunnel_stats(3), TUNNEL_IN, 100, now);
-	/* Dynamic tunnels stay of type none: neither shown nor totalled. */
+	/* A dynamic tunnel that has not spoken yet counts as a configured
+	 * direct one, not online. */
 	assert_string_equal(run("pop show status"),
-			    "201 4\ndirect 2 2 3\nayiya 0 0 0\ngre 0 0 0\ntotal 2 2 3\n200 OK\n");
+			    "201 4\ndirect 2 3 5\nayiya 0 0 0\ngre 0 0 0\ntotal 2 3 5\n200 OK\n");
 }
 
 static void show_version(void **state)

@@ -399,7 +399,9 @@ static const char *const errors_none =
 	"HB Missing Time         : none\n"
 	"ICMPv4 Errors Received  : none\n"
 	"ICMPv4 Echo Req. Recv.  : none\n"
-	"Wrong Payload           : none\n";
+	"Wrong Payload           : none\n"
+	"Replay Dropped          : none\n"
+	"Endpoint Move Refused   : none\n";
 
 static const char *const traffic_none =
 	"Packet In               : never\n"
@@ -420,7 +422,7 @@ static void show_static(void **state)
 	(void)state;
 	char want[4096];
 	snprintf(want, sizeof(want),
-		 "201 44\n"
+		 "201 46\n"
 		 "Tunnel ID               : T4141\n"
 		 "TID                     : 0x0\n"
 		 "Tunnel Debugging        : no\n"
@@ -442,7 +444,7 @@ static void show_dynamic_appendix_b(void **state)
 	(void)state;
 	char want[4096];
 	snprintf(want, sizeof(want),
-		 "201 46\n"
+		 "201 48\n"
 		 "Tunnel ID               : T5072\n"
 		 "TID                     : 0x1\n"
 		 "Tunnel Debugging        : no\n"
@@ -469,7 +471,7 @@ static void show_ayiya_dynamic(void **state)
 	tunnel_learn(1, TUNNEL_T_AYIYA, &us);
 	RUN_OK("tunnel set remote T5072 192.0.2.55");
 	const char *r = run("tunnel show T5072");
-	assert_string_equal(unit_line(r, 0), "201 51");
+	assert_string_equal(unit_line(r, 0), "201 53");
 	assert_string_equal(unit_line(r, 6), "Outer Us                : 192.0.2.42");
 	assert_string_equal(unit_line(r, 7), "Outer Them              : 192.0.2.55");
 	assert_string_equal(unit_line(r, 9), "Tunnel State            : up");
@@ -491,8 +493,9 @@ static void show_ayiya_dynamic(void **state)
 			    "T84822 2001:db8:2ff:42c::2 0.0.0.0 down none 1280 0\n"
 			    "T84822 2001:db8:2ff:666::2 198.18.1.1 disabled direct 1280 0\n"
 			    "200 OK\n");
+	/* The three silent "dynamic" tunnels count as configured direct ones. */
 	assert_string_equal(run("pop show status"),
-			    "201 4\ndirect 1 0 2\nayiya 1 0 1\ngre 0 0 0\ntotal 2 0 3\n200 OK\n");
+			    "201 4\ndirect 1 0 5\nayiya 1 0 1\ngre 0 0 0\ntotal 2 0 6\n200 OK\n");
 }
 
 static void show_latency_lines(void **state)
@@ -505,7 +508,7 @@ static void show_latency_lines(void **state)
 	l->max_us = 3005;
 	l->sum_us = 16000;
 	const char *r = run("tunnel show T4141");
-	assert_string_equal(unit_line(r, 0), "201 48");
+	assert_string_equal(unit_line(r, 0), "201 50");
 	assert_string_equal(unit_line(r, 22), "Latency Pkt Sent        : 10");
 	assert_string_equal(unit_line(r, 23), "Latency Pkt Recv        : 8");
 	assert_string_equal(unit_line(r, 24), "Latency Loss            : 20.00");
@@ -514,10 +517,10 @@ static void show_latency_lines(void **state)
 	assert_string_equal(unit_line(r, 27), "Latency Max             : 3.00 ms");
 	assert_string_equal(unit_line(r, 28), "Encap.Pkt Too Big       : none");
 	*tunnel_lat(1) = *l;
-	assert_string_equal(unit_line(run("tunnel show T5072"), 0), "201 50");
+	assert_string_equal(unit_line(run("tunnel show T5072"), 0), "201 52");
 	/* Sent without replies: no latency lines. */
 	l->recv = 0;
-	assert_string_equal(unit_line(run("tunnel show T4141"), 0), "201 44");
+	assert_string_equal(unit_line(run("tunnel show T4141"), 0), "201 46");
 }
 
 static void show_traffic_and_errors(void **state)
@@ -573,7 +576,7 @@ static void show_unconfigured_slot(void **state)
 	(void)state;
 	/* Below the highest tid: shown with state none, MTU 0. */
 	const char *r = run("tunnel show 2001:db8:2ff:3::2");
-	assert_string_equal(unit_line(r, 0), "201 44");
+	assert_string_equal(unit_line(r, 0), "201 46");
 	assert_string_equal(unit_line(r, 1), "Tunnel ID               : T0");
 	assert_string_equal(unit_line(r, 2), "TID                     : 0x3");
 	assert_string_equal(unit_line(r, 4), "Inner Us                : 2001:db8:2ff:3::1");
