@@ -39,6 +39,7 @@ FUZZ_LIB_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
 all: sixxsd
 
 include tests/tools/Makefile.inc
+include tests/tools/ayiya.mk
 
 sixxsd: $(REL_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -86,7 +87,7 @@ unit: $(UNIT_BIN)
 misc-test:
 	$(PYTHON) -m unittest tests/misc/test_check_sixxsd.py tests/misc/test_install.py
 
-e2e: build/san/sixxsd tools
+e2e: build/san/sixxsd tools ayiya-tools
 	SIXXSD=build/san/sixxsd bash tests/e2e/run.sh
 
 run: deps sixxsd
@@ -94,7 +95,7 @@ run: deps sixxsd
 	cp sixxsd.conf.example build/run/sixxsd.conf
 	cd build/run && ../../sixxsd -f -c sixxsd.conf
 
-bench: deps sixxsd tools
+bench: deps sixxsd tools ayiya-tools
 	bash tests/bench/run.sh
 
 install: sixxsd

@@ -5,14 +5,9 @@
 
 Each client runs build/tools/sx6in4, a userspace 6in4 wrapper, so ping and
 TCP are the client kernel's own; only the 6in4 wrapping is ours."""
-import hashlib
 import os
 import re
-import socket
-import struct
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
@@ -183,73 +178,20 @@ s.sendto(outer + inner, ('10.1.0.1', 0))
         self.assertRegex(error_line('T105', 'Wrong Source IPv6'), r': 1, last: %s5::99 ' % re.escape(P))
 
 
-SERVER = r'''
-import hashlib, socket, sys
-mode, n = sys.argv[1], int(sys.argv[2])
-s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('::', 5001)); s.listen(1); s.settimeout(60)
-c, _ = s.accept(); c.settimeout(60)
-h = hashlib.sha256()
-if mode == 'recv':
-    got = 0
-    while True:
-        d = c.recv(1 << 16)
-        if not d: break
-        h.update(d); got += len(d)
-    print(got, h.hexdigest())
-else:
-    import random
-    r = random.Random(41); left = n
-    while left:
-        d = r.randbytes(min(left, 1 << 16)); c.sendall(d); h.update(d); left -= len(d)
-    c.shutdown(socket.SHUT_WR); c.recv(1)
-    print(n, h.hexdigest())
-'''
-CLIENT = r'''
-import hashlib, socket, sys, random
-mode, n, host = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-c = socket.create_connection((host, 5001), timeout=60)
-h = hashlib.sha256()
-if mode == 'send':
-    r = random.Random(41); left = n
-    while left:
-        d = r.randbytes(min(left, 1 << 16)); c.sendall(d); h.update(d); left -= len(d)
-    c.shutdown(socket.SHUT_WR); c.recv(1)
-    print(n, h.hexdigest())
-else:
-    got = 0
-    while True:
-        d = c.recv(1 << 16)
-        if not d: break
-        h.update(d); got += len(d)
-    print(got, h.hexdigest())
-'''
-
-
 class Tcp(unittest.TestCase):
     SIZE = 50 * 1000 * 1000
 
-    def transfer(self, server_mode, client_mode):
-        srv = subprocess.Popen(['ip', 'netns', 'exec', T.i, 'python3', '-c', SERVER, server_mode,
-                                str(self.SIZE)], stdout=subprocess.PIPE, text=True)
-        try:
-            time.sleep(0.5)
-            cl = sh(['python3', '-c', CLIENT, client_mode, str(self.SIZE), INET], ns=T.a, timeout=120)
-            out, _ = srv.communicate(timeout=120)
-        finally:
-            if srv.poll() is None:
-                srv.kill()
-                srv.wait()
-        self.assertEqual(cl.stdout.split(), out.split())
-        self.assertEqual(int(out.split()[0]), self.SIZE)
+    def transfer(self, upload):
+        client, server = topo.tcp_transfer(T.i, T.a, INET, self.SIZE, upload)
+        self.assertEqual(client, server)
+        self.assertEqual(int(server[0]), self.SIZE)
 
     def test_tcp_both_ways_gro_on_and_off(self):
         for gro in ('on', 'off'):
             with self.subTest(gro=gro):
                 sh(['ethtool', '-K', 'pa', 'gro', gro])
-                self.transfer('recv', 'send')  # client → Internet
-                self.transfer('send', 'recv')  # Internet → client
+                self.transfer(upload=True)   # client → Internet
+                self.transfer(upload=False)  # Internet → client
 
 
 class Push(unittest.TestCase):

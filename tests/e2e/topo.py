@@ -119,3 +119,64 @@ def ping(ns, target, count=1, extra=(), timeout=20):
     p = sh(['ping', '-6', '-n', '-c', str(count), '-W', '2'] + list(extra) + [target], ns=ns,
            check=False, timeout=timeout)
     return p.returncode == 0, p.stdout + p.stderr
+
+
+_SERVER = r"""
+import hashlib, socket, sys, random
+mode, n = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('::', 5001)); s.listen(1); s.settimeout(60)
+c, _ = s.accept(); c.settimeout(60)
+h = hashlib.sha256()
+if mode == 'recv':
+    got = 0
+    while True:
+        d = c.recv(1 << 16)
+        if not d: break
+        h.update(d); got += len(d)
+    print(got, h.hexdigest())
+else:
+    r = random.Random(41); left = n
+    while left:
+        d = r.randbytes(min(left, 1 << 16)); c.sendall(d); h.update(d); left -= len(d)
+    c.shutdown(socket.SHUT_WR); c.recv(1)
+    print(n, h.hexdigest())
+"""
+_CLIENT = r"""
+import hashlib, socket, sys, random
+mode, n, host = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+c = socket.create_connection((host, 5001), timeout=60)
+h = hashlib.sha256()
+if mode == 'send':
+    r = random.Random(41); left = n
+    while left:
+        d = r.randbytes(min(left, 1 << 16)); c.sendall(d); h.update(d); left -= len(d)
+    c.shutdown(socket.SHUT_WR); c.recv(1)
+    print(n, h.hexdigest())
+else:
+    got = 0
+    while True:
+        d = c.recv(1 << 16)
+        if not d: break
+        h.update(d); got += len(d)
+    print(got, h.hexdigest())
+"""
+
+
+def tcp_transfer(server_ns, client_ns, server_addr, size, upload):
+    """A TCP transfer of size bytes between two namespaces; upload=True sends
+    from the client. Returns (client's (bytes, sha256), server's)."""
+    srv = subprocess.Popen(['ip', 'netns', 'exec', server_ns, 'python3', '-c', _SERVER,
+                            'recv' if upload else 'send', str(size)],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.5)
+        cl = sh(['python3', '-c', _CLIENT, 'send' if upload else 'recv', str(size), server_addr],
+                ns=client_ns, timeout=180)
+        out, _ = srv.communicate(timeout=180)
+    finally:
+        if srv.poll() is None:
+            srv.kill()
+            srv.wait()
+    return cl.stdout.split(), out.split()
