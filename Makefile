@@ -77,9 +77,11 @@ build/rel build/san build/san/unit build/fuzz/obj:
 deps:
 	@misc/deps
 
-# Every test, sanitized: unit, the Nagios plugin, then end to end.
+# Every test, sanitized: unit, the Nagios plugin, end to end, and a short
+# run of every fuzzer (make fuzz runs them longer).
 check: deps
 	$(MAKE) --no-print-directory unit misc-test e2e
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail

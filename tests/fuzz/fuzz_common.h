@@ -39,7 +39,15 @@ static int fuzz_to_ipv4(struct fwd_ctx *c, uint8_t *p, size_t n)
 	return 0;
 }
 
-static const struct fwd_io fuzz_io = { fuzz_to_tun, fuzz_to_ipv4 };
+static int fuzz_to_udp(struct fwd_ctx *c, const struct in6_addr *l, uint16_t pu,
+		       const struct in6_addr *r, uint16_t p, const uint8_t *d, size_t n)
+{
+	(void)c, (void)l, (void)pu, (void)r, (void)p, (void)d, (void)n;
+	return 0;
+}
+
+static const struct fwd_io fuzz_io = { .to_tun = fuzz_to_tun, .to_ipv4 = fuzz_to_ipv4,
+				       .to_udp = fuzz_to_udp };
 static struct fwd_ctx fuzz_ctx;
 static uint8_t fuzz_buf[FWD_HEADROOM + FWD_MAX_PKT + 1];
 
