@@ -185,6 +185,8 @@ cp "$BUSYBOX" "$STAGE/bin/busybox"
 for a in $("$BUSYBOX" --list); do
     [ "$a" = busybox ] || ln -s busybox "$STAGE/bin/$a"
 done
+# A static UDP sender, so the guest can send heartbeats (busybox nc cannot).
+gcc -static -O2 -o "$STAGE/bin/udpsend" "$HERE/udpsend.c" || die "cannot build udpsend"
 # The kernel opens /dev/console for /init before anything is mounted.
 if [ "$(id -u)" = 0 ]; then
     mknod -m 600 "$STAGE/dev/console" c 5 1

@@ -22,6 +22,8 @@
 #   sxt.cmd=<base64>               shell snippet to run after the pings
 #   sxt.cmdtimeout=60              bound (seconds) for sxt.cmd
 #   sxt.mtu=1280                   MTU of the sit device (optional)
+#   sxt.hb=<password>              send heartbeats (dataplane §7) for the
+#                                  tunnel of sxt.me6 to sxt.pop4 every second
 #
 # Nothing here waits without a bound: the host side (run_guest.sh) also kills
 # QEMU after its timeout, and if /init itself dies the kernel panics and,
@@ -68,6 +70,7 @@ for w in $(cat /proc/cmdline); do
         sxt.cmd=*)        CMD=${w#sxt.cmd=} ;;
         sxt.cmdtimeout=*) CMDTIMEOUT=${w#sxt.cmdtimeout=} ;;
         sxt.mtu=*)        MTU=${w#sxt.mtu=} ;;
+        sxt.hb=*)         HB=${w#sxt.hb=} ;;
     esac
 done
 log "kernel $(uname -r), up $(cut -d' ' -f1 /proc/uptime)s"
@@ -127,6 +130,23 @@ ip link set sxt0 up || die "ip link set sxt0 up failed"
 ip -6 addr add "$ME6" dev sxt0 || die "ip -6 addr add $ME6 failed"
 ip -6 route add default dev sxt0 || die "ip -6 route add default dev sxt0 failed"
 log "tunnel: $(ip tunnel show sxt0 2>&1)"
+
+# ---- heartbeats ---------------------------------------------------------------
+# "HEARTBEAT TUNNEL <identity> sender <epoch> <md5 of the same + password>",
+# once a second in the background, until the guest powers off.
+if [ -n "$HB" ]; then
+    (
+        id=${ME6%/*}
+        while :; do
+            m="HEARTBEAT TUNNEL $id sender $(date +%s)"
+            d=$(printf '%s %s' "$m" "$HB" | md5sum | cut -d' ' -f1)
+            printf '%s %s' "$m" "$d" | udpsend "$POP4" 3740
+            sleep 1
+        done
+    ) &
+    log "sending heartbeats for $id"
+    sleep 2
+fi
 
 # ---- checks -------------------------------------------------------------------
 for t in $(echo "$PING" | tr ',' ' '); do
