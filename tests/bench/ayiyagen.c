@@ -24,8 +24,8 @@
  *   All datagrams go out of ONE UDP socket bound to -b (port -p, by default
  *   picked by the kernel) and connected to PoP:5072, with sendmmsg() in
  *   batches of 64.  Packets are built once; each tunnel's packet is
- *   re-signed only when the epoch (time(NULL)) has changed since it was last
- *   signed, i.e. at most once per tunnel per second, not per packet.
+ *   made unique (a counter in the inner flow label) and signed per packet,
+ *   because the PoP refuses exact replays.
  *   Runs -t seconds (or until -c packets, or SIGINT/SIGTERM), then prints
  *     ayiyagen: sent N packets in T s = X pps
  *   on stdout and a detail line (bytes, errors, signatures) on stderr.
@@ -397,6 +397,7 @@ int main(int argc, char **argv)
 	uint8_t *pkts;
 	size_t stride;
 	EVP_MD_CTX *ctx;
+	static uint8_t slots[BATCH * 65536];
 	unsigned long long sent = 0, errs = 0, calls = 0, sigs = 0;
 	unsigned cur = 0;
 	double start, deadline, t1;
@@ -543,12 +544,19 @@ int main(int argc, char **argv)
 		epoch = (uint32_t)time(NULL);
 		for (j = 0; j < cnt; j++) {
 			unsigned tid = (cur + j) % (unsigned)ntun;
-			uint8_t *p = pkts + (size_t)tid * stride;
+			/* Each batch slot has its own copy: one tunnel may fill a batch. */
+			uint8_t *p = slots + (size_t)j * stride;
+			memcpy(p, pkts + (size_t)tid * stride, stride);
 
-			if (!tuns[tid].signed_ok || tuns[tid].epoch != epoch) {
-				sign_one(ctx, p, stride, &tuns[tid], epoch);
-				sigs++;
-			}
+			/* Every datagram differs (a counter in the inner flow label,
+			 * which no checksum covers) and is signed on its own, as a
+			 * real client's are: the PoP refuses exact replays. */
+			uint32_t fl = (uint32_t)(sent + j) & 0xfffff;
+			p[AYIYA_HLEN + 1] = (uint8_t)((p[AYIYA_HLEN + 1] & 0xf0) | (fl >> 16));
+			p[AYIYA_HLEN + 2] = (uint8_t)(fl >> 8);
+			p[AYIYA_HLEN + 3] = (uint8_t)fl;
+			sign_one(ctx, p, stride, &tuns[tid], epoch);
+			sigs++;
 			iov[j].iov_base = p;
 			iov[j].iov_len = stride;
 			msgs[j].msg_hdr.msg_iov = &iov[j];

@@ -81,12 +81,15 @@ def cleanup():
 
 
 def start_pop(kind, ntun, workdir):
-    if kind == 'sixxsd':
+    if kind in ('sixxsd', 'ayiya'):
         conf = os.path.join(workdir, 'sixxsd.conf')
         with open(conf, 'w') as f:
             f.write('pop cliacl add 127.0.0.1\npop tunnelprefix add 2001:db8:2ff::/48\n')
             for t in range(ntun):
-                f.write('tunnel set config %x T%d 10.1.0.2 up 1480\n' % (t, 1000 + t))
+                if kind == 'ayiya':
+                    f.write('tunnel set config %x T%d ayiya up 1428 pw%x\n' % (t, 1000 + t, t))
+                else:
+                    f.write('tunnel set config %x T%d 10.1.0.2 up 1480\n' % (t, 1000 + t))
         p = spawn([SIXXSD, '-f', '-c', conf], NS_P, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
             if 'sixxs' in sh(['ip', 'link'], ns=NS_P):
@@ -122,6 +125,34 @@ def measure(direction, ntun, size):
     s_out, _ = sink.communicate(timeout=SECS + 30)
     offered = float(re.search(r'= (\d+) pps', out).group(1))
     got = int(re.search(r'received (\d+) packets', s_out).group(1))
+    sent = int(re.search(r'sent (\d+) packets', out).group(1))
+    return offered, offered * got / sent if sent else 0.0
+
+
+def measure_ayiya(direction, ntun, size):
+    """AYIYA: SHA-1 on every packet, both ways."""
+    gen = os.path.join(TOOLS, 'ayiyagen')
+    common = ['-s', '10.1.0.1', '-b', '10.1.0.2', '-S', P + ':', '-n', str(ntun), '-P', 'pw%x']
+    if direction == 'in':
+        sink = spawn([os.path.join(TOOLS, 'sink'), '-m', 'v6', '-p', '9', '-t', str(SECS + 2)], NS_I,
+                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        time.sleep(0.3)
+        out = sh([gen] + common + ['-D', INET, '-z', str(size), '-t', str(SECS)], ns=NS_G,
+                 timeout=SECS + 30)
+        s_out, _ = sink.communicate(timeout=SECS + 30)
+        got = int(re.search(r'received (\d+) packets', s_out).group(1))
+    else:
+        # Every tunnel learns its endpoint (port 41000) first.
+        sh([gen] + common + ['-D', INET, '-z', '100', '-t', '1', '-p', '41000', '-c', str(ntun)],
+           ns=NS_G, timeout=30)
+        rx = spawn([gen, '-R', '-b', '10.1.0.2', '-p', '41000', '-t', str(SECS + 2)], NS_G,
+                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        time.sleep(0.3)
+        out = sh([os.path.join(TOOLS, 'loadgen'), '-m', 'v6', '-S', INET, '-D', P + ':2', '-n', str(ntun),
+                  '-z', str(size), '-t', str(SECS), '-p', '9'], ns=NS_I, timeout=SECS + 30)
+        r_out, _ = rx.communicate(timeout=SECS + 30)
+        got = int(re.search(r'received (\d+) packets', r_out).group(1))
+    offered = float(re.search(r'= (\d+) pps', out).group(1))
     sent = int(re.search(r'sent (\d+) packets', out).group(1))
     return offered, offered * got / sent if sent else 0.0
 
@@ -167,6 +198,16 @@ def main():
                                   % (kind, ntun, direction, size, off, got), flush=True)
                     stop(p)
                     time.sleep(0.5)
+            for ntun in (1, 4096):
+                p = start_pop('ayiya', ntun, wd)
+                for direction in ('in', 'out'):
+                    for size in (100, 1280):
+                        off, got = measure_ayiya(direction, ntun, size)
+                        rows.append((ntun, 'ayiya', direction, size, off, got))
+                        print('%-9s %5d tunnels  %-3s %4d B: offered %9.0f pps, delivered %9.0f pps'
+                              % ('ayiya', ntun, direction, size, off, got), flush=True)
+                stop(p)
+                time.sleep(0.5)
             p = start_pop('sixxsd', 1, wd)
             gbit = tcp_gbits(wd)
             stop(p)
@@ -183,6 +224,17 @@ def main():
                 share = 100.0 * s[5] / r[5] if r[5] else 0.0
                 print('| %d | %s | %d B | %.0f | %.0f | %.0f%% |'
                       % (ntun, 'proto-41 → tun' if direction == 'in' else 'tun → proto-41', size, s[5], r[5], share))
+    print()
+    print('| tunnels | direction | inner size | AYIYA delivered pps | proto-41 delivered pps | AYIYA / proto-41 |')
+    print('|---|---|---|---|---|---|')
+    for ntun in (1, 4096):
+        for direction in ('in', 'out'):
+            for size in (100, 1280):
+                a = [r for r in rows if r[:4] == (ntun, 'ayiya', direction, size)][0]
+                s41 = [r for r in rows if r[:4] == (ntun, 'sixxsd', direction, size)][0]
+                share = 100.0 * a[5] / s41[5] if s41[5] else 0.0
+                print('| %d | %s | %d B | %.0f | %.0f | %.0f%% |'
+                      % (ntun, 'tunnel → tun' if direction == 'in' else 'tun → tunnel', size, a[5], s41[5], share))
     print()
     print('TCP stream through one tunnel (sx6in4 client → sixxsd → Internet host): %.2f Gbit/s' % gbit)
 
