@@ -9,8 +9,9 @@
 #define IO_MAX_WORKERS 16
 
 struct io_opts {
-	const char *ifname; /* "sixxs" */
-	unsigned workers;   /* 0: one per CPU */
+	const char *ifname;      /* "sixxs" */
+	unsigned workers;        /* 0: one per CPU */
+	unsigned latency_period; /* seconds between probes of one tunnel (60) */
 };
 
 /* Create the devices and sockets and route the configured prefixes.

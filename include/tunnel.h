@@ -66,10 +66,15 @@ struct tunnel_stats {
 	struct tunnel_dirstat d[2];
 };
 
+/* Latency probes (dataplane §11): the counters a report shows, and the
+ * prober's sequence state; latency.c serialises access with lock. */
 struct tunnel_lat {
 	uint32_t sent, recv;
 	uint32_t min_us, max_us;
 	uint64_t sum_us;
+	uint16_t seq;  /* next probe's sequence number */
+	uint64_t seen; /* bit i: a reply to probe seq - 1 - i arrived */
+	atomic_flag lock;
 };
 
 struct tunnel_errrec {
@@ -154,7 +159,6 @@ uint64_t tunnel_window_octets(const struct tunnel_stats *st, enum tunnel_dir d);
 void tunnel_window_reset(struct tunnel_stats *st, const uint64_t pkts[2], const uint64_t octets[2]);
 
 struct tunnel_lat *tunnel_lat(uint32_t tid);
-void tunnel_lat_reset(uint32_t tid);
 
 /* Error records. */
 /* Consistent copy of one error record and, when snap is not NULL, its packet. */

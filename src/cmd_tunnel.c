@@ -8,6 +8,7 @@
 #include "addr.h"
 #include "cmd.h"
 #include "conf.h"
+#include "latency.h"
 #include "tunnel.h"
 
 int cmd_tunnel_arg(const char *arg, struct out *o, uint32_t *tid)
@@ -119,7 +120,8 @@ static int c_show(struct cmd_sess *s, struct out *o, int argc, char **argv)
 	show_dir(o, tunnel_stats(tid), TUNNEL_IN, now);
 	show_dir(o, tunnel_stats(tid), TUNNEL_OUT, now);
 
-	const struct tunnel_lat *l = tunnel_lat(tid);
+	struct tunnel_lat lat, *l = &lat;
+	latency_get(tid, l);
 	out_field(o, "Latency Pkt Sent", "%u", l->sent);
 	out_field(o, "Latency Pkt Recv", "%u", l->recv);
 	if (l->sent > 0 && l->recv > 0) {
@@ -177,12 +179,15 @@ static int c_stats(struct cmd_sess *s, struct out *o, int argc, char **argv)
 	struct tunnel_cfg c;
 	char name[16];
 	for (uint32_t t = 0; t < n; t++) {
-		if (!stats_window(tunnel_stats(t), reset, oct, pk))
+		struct tunnel_lat lat, *l = &lat;
+		bool traffic = stats_window(tunnel_stats(t), reset, oct, pk);
+		if (traffic || reset)
+			latency_take(t, l, reset); /* every slot's window restarts */
+		if (!traffic)
 			continue;
 		tunnel_get(t, &c);
 		snprintf(name, sizeof(name), "T%u", c.tnum);
 		stats_line(o, name, oct, pk);
-		struct tunnel_lat *l = tunnel_lat(t);
 		double loss = l->sent ? (double)(l->sent - l->recv) * 100.0 / l->sent : 0.0;
 		if (l->recv)
 			out_printf(o, " %u %u %.2f %.2f %.2f %.2f\n", l->sent & 0xffff,
@@ -191,8 +196,6 @@ static int c_stats(struct cmd_sess *s, struct out *o, int argc, char **argv)
 		else
 			out_printf(o, " %u %u %.2f -1.00 -1.00 -1.00\n", l->sent & 0xffff,
 				   l->recv & 0xffff, loss);
-		if (reset)
-			tunnel_lat_reset(t);
 	}
 	return 200;
 }

@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "icmp.h"
 #include "ipv6.h"
+#include "latency.h"
 #include "proto41.h"
 #include "tunnel.h"
 
@@ -121,12 +122,17 @@ static void deliver_local(struct fwd_ctx *c, uint32_t in_tid, uint32_t out_tid, 
 	case 128:
 		icmp6_echo_reply(c, pkt, w.off, w.len);
 		break;
+	case 129:
+		/* A latency reply: from the tunnel's ::2, on that tunnel. */
+		if (out_tid < TUNNEL_MAX && in_tid == out_tid && iid_is(pkt + 8, 2))
+			latency_reply(out_tid, pkt + w.off, w.len);
+		break;
 	case 135:
 		if (pkt[7] == 255)
 			icmp6_neigh_adv(c, pkt, w.off, w.len);
 		break;
 	default:
-		break; /* other ICMPv6 (echo replies: latency, later) */
+		break; /* other ICMPv6 is not for us to answer */
 	}
 }
 

@@ -27,6 +27,7 @@
 #include "fwd.h"
 #include "hb.h"
 #include "ipv6.h"
+#include "latency.h"
 #include "log.h"
 #include "nl.h"
 #include "proto41.h"
@@ -62,6 +63,13 @@ struct worker {
 
 static struct worker *workers;
 static unsigned nworkers;
+
+/* The latency prober: its own engine context, sending directly (the
+ * workers' batches are theirs alone). */
+static struct fwd_ctx probe_ctx;
+static pthread_t probe_th;
+static int probe_txfd = -1;
+static unsigned probe_period = 60;
 static int ifindex;
 static atomic_bool stopping;
 
@@ -184,6 +192,47 @@ static int io_to_udp(struct fwd_ctx *c, const struct in6_addr *local, uint16_t p
 }
 
 static const struct fwd_io io_ops = { .to_tun = io_to_tun, .to_ipv4 = io_to_ipv4, .to_udp = io_to_udp };
+
+static int probe_to_ipv4(struct fwd_ctx *c, uint8_t *pkt, size_t len)
+{
+	(void)c;
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	memcpy(&dst.sin_addr, pkt + 16, 4);
+	return sendto(probe_txfd, pkt, len, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0 ? -errno : 0;
+}
+
+/* Writes to a tun queue and sends on a UDP socket are whole packets, so
+ * the prober may use worker 0's descriptors beside it. */
+static const struct fwd_io probe_ops = { .to_tun = io_to_tun, .to_ipv4 = probe_to_ipv4,
+					 .to_udp = io_to_udp };
+
+/* Every period each live tunnel gets one probe; the sends are spread over
+ * the period, so a pass over 131,068 slots never comes as one burst. */
+static void *prober_main(void *arg)
+{
+	(void)arg;
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	uint64_t start_ms = 0;
+	uint32_t cursor = 0;
+	latency_rotate();
+	fwd_ctx_tick(&probe_ctx);
+	start_ms = probe_ctx.now_ms;
+	while (!atomic_load_explicit(&stopping, memory_order_relaxed)) {
+		nanosleep(&tick, NULL);
+		fwd_ctx_tick(&probe_ctx);
+		uint64_t elapsed = probe_ctx.now_ms - start_ms, period = (uint64_t)probe_period * 1000;
+		uint32_t n = tunnel_count();
+		uint32_t target = elapsed >= period ? n : (uint32_t)((uint64_t)n * elapsed / period);
+		while (cursor < target && !atomic_load_explicit(&stopping, memory_order_relaxed))
+			latency_probe(&probe_ctx, cursor++);
+		if (elapsed >= period) {
+			start_ms += period;
+			cursor = 0;
+			latency_rotate();
+		}
+	}
+	return NULL;
+}
 
 /* Source, and local destination from the packet-info message. */
 static void udp_addrs(struct msghdr *m, struct in6_addr *src, uint16_t *sport, struct in6_addr *dst)
@@ -494,6 +543,15 @@ int io_open(const struct io_opts *o)
 		route_prefix(p, len);
 	}
 	conf_set_prefix_hook(route_prefix);
+
+	probe_txfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (probe_txfd < 0) {
+		log_err("data plane: cannot open the prober's raw socket: %s", strerror(errno));
+		return -1;
+	}
+	fwd_ctx_init(&probe_ctx, &probe_ops, &workers[0]);
+	if (o->latency_period)
+		probe_period = o->latency_period;
 	return 0;
 }
 
@@ -505,7 +563,11 @@ int io_run(void)
 			return -1;
 		}
 	}
-	log_notice("data plane up: %u workers", nworkers);
+	if (pthread_create(&probe_th, NULL, prober_main, NULL) != 0) {
+		log_err("cannot start the latency prober");
+		return -1;
+	}
+	log_notice("data plane up: %u workers, latency probes every %u s", nworkers, probe_period);
 	return 0;
 }
 
@@ -525,6 +587,13 @@ void io_stop(void)
 				close(workers[i].udp[k]);
 		fwd_ctx_free(&workers[i].fc);
 	}
+	if (probe_th)
+		pthread_join(probe_th, NULL);
+	probe_th = 0;
+	fwd_ctx_free(&probe_ctx);
+	if (probe_txfd >= 0)
+		close(probe_txfd);
+	probe_txfd = -1;
 	conf_set_prefix_hook(NULL);
 	free(workers);
 	workers = NULL;

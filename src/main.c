@@ -49,6 +49,7 @@ static void usage(const char *argv0)
 	       "-s, --silent           verbosity back to 0\n"
 	       "    --idle-timeout=S   close idle control sessions after S seconds (900)\n"
 	       "    --beat-period=S    check dynamic tunnels for beats every S seconds (60)\n"
+	       "    --latency-period=S probe every live tunnel's latency every S seconds (60)\n"
 	       "    --beat-timeout=S   a dynamic tunnel goes down S seconds after its last beat (120)\n"
 	       "-h, --help             this text\n"
 	       "\n",
@@ -102,12 +103,13 @@ int main(int argc, char **argv)
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "beat-period", required_argument, NULL, 'B' },
+		{ "latency-period", required_argument, NULL, 'L' },
 		{ "beat-timeout", required_argument, NULL, 'T' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = "sixxsd.conf", *pidfile = NULL;
-	struct io_opts iopt = { .ifname = "sixxs", .workers = 0 };
+	struct io_opts iopt = { .ifname = "sixxs", .workers = 0, .latency_period = 60 };
 	bool foreground = false;
 	int verbose = 0;
 	struct ctl_opts copt = { .port = CTL_PORT, .idle_timeout = CTL_IDLE_TIMEOUT, .tick = tick };
@@ -131,6 +133,13 @@ int main(int argc, char **argv)
 			copt.idle_timeout = atoi(optarg);
 			if (copt.idle_timeout < 1) {
 				fprintf(stderr, "--idle-timeout needs a number of seconds\n");
+				return 255;
+			}
+			break;
+		case 'L':
+			iopt.latency_period = (unsigned)atoi(optarg);
+			if (iopt.latency_period < 1) {
+				fprintf(stderr, "--latency-period needs a number of seconds\n");
 				return 255;
 			}
 			break;

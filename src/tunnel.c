@@ -319,12 +319,6 @@ struct tunnel_lat *tunnel_lat(uint32_t tid)
 	return &lats[tid];
 }
 
-void tunnel_lat_reset(uint32_t tid)
-{
-	memset(&lats[tid], 0, sizeof(lats[tid]));
-	lats[tid].min_us = UINT32_MAX; /* "infinite" until a reply arrives */
-}
-
 void tunnel_err_get(uint32_t tid, unsigned e, struct tunnel_errrec *out, struct tunnel_snap *snap)
 {
 	struct errent ent;

@@ -1,0 +1,165 @@
+"""Operations: latency probes through 6in4 and AYIYA clients, per-tunnel
+debug output to a control session, tunnel stats for the collector, and
+metrics (control command and HTTP)."""
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sxd  # noqa: E402
+import topo  # noqa: E402
+from topo import ping, sh  # noqa: E402
+
+P = '2001:db8:2ff:'
+INET = '2001:db8:ffff:1::1'
+PW_A = 'a' * 32
+CONF = sxd.CONF_MIN + (
+    'pop tunnelprefix add 2001:db8:2ff::/48\n'
+    'tunnel set config 5 T105 10.1.0.2 up 1480\n'
+    'tunnel set config 6 T106 10.2.0.2 up 1480\n'
+    'tunnel set config 10 T110 ayiya up 1428 %s\n'
+) % PW_A
+T = None
+D = None
+
+
+def ctl(line):
+    with sxd.Session() as s:
+        return s.cmd(line).decode()
+
+
+def field(tunnel, label):
+    for line in ctl('tunnel show ' + tunnel).splitlines():
+        if line.startswith(label):
+            return line.split(': ', 1)[1]
+    return None
+
+
+def wait_for(pred, timeout, what):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return
+        time.sleep(0.2)
+    raise AssertionError('not within %.0f s: %s' % (timeout, what))
+
+
+def setUpModule():
+    global T, D
+    T = topo.Topo()
+    try:
+        D = sxd.Daemon(CONF, extra_args=['--latency-period=1'])
+        T.a, T.b, T.y, T.i = (T.ns(x) for x in ('a', 'b', 'y', 'i'))
+        T.link(None, T.a, ['10.1.0.1/24'], ['10.1.0.2/24'], 'pa', 'ca')
+        T.link(None, T.b, ['10.2.0.1/24'], ['10.2.0.2/24'], 'pb', 'cb')
+        T.link(None, T.y, ['10.3.0.1/24'], ['10.3.0.2/24'], 'py', 'cy')
+        T.link(None, T.i, ['2001:db8:ffff:1::fe/64'], [INET + '/64'], 'pi', 'ci')
+        sh(['ip', '-6', 'route', 'add', '2001:db8:2ff::/48', 'via', '2001:db8:ffff:1::fe'], ns=T.i)
+        T.pa = T.client(T.a, 'tA', '10.1.0.2', '10.1.0.1', [P + '5::2/64'])
+        T.client(T.b, 'tB', '10.2.0.2', '10.2.0.1', [P + '6::2/64'])
+        T.spawn(T.y, [os.path.join(topo.TOOLS, 'sxayiya'), '-i', 'aY', '-s', '10.3.0.1', '-I', P + '10::2',
+                      '-P', PW_A, '-k', '1'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: sh(['ip', 'link', 'show', 'aY'], ns=T.y, check=False).returncode == 0, 5, 'aY')
+        sh(['ip', '-6', 'addr', 'add', P + '10::2/64', 'dev', 'aY', 'nodad'], ns=T.y)
+        for ns, tgt in ((T.a, P + '5::1'), (T.b, P + '6::1'), (T.y, P + '10::1')):
+            ping(ns, tgt, count=2)
+    except BaseException:
+        tearDownModule()
+        raise
+
+
+def tearDownModule():
+    if D:
+        D.stop()
+    T.cleanup()
+
+
+def lat(tunnel):
+    show = ctl('tunnel show ' + tunnel)
+    vals = {}
+    for key in ('Sent', 'Recv'):
+        vals[key] = int(re.search(r'Latency Pkt %s\s+: (\d+)' % key, show).group(1))
+    for key in ('Loss', 'Min', 'Avg', 'Max'):
+        m = re.search(r'Latency %s\s+: ([\d.]+)' % key, show)
+        vals[key] = float(m.group(1)) if m else None
+    return vals
+
+
+class Latency(unittest.TestCase):
+    def test_1_probes_answered(self):
+        for tunnel in ('T105', 'T110'):
+            wait_for(lambda: lat(tunnel)['Recv'] >= 3, 15, '%s: 3 replies' % tunnel)
+            v = lat(tunnel)
+            self.assertGreaterEqual(v['Sent'], v['Recv'])
+            self.assertLessEqual(v['Sent'] - v['Recv'], 1)  # one may be in flight
+            self.assertLessEqual(v['Min'], v['Avg'])
+            self.assertLessEqual(v['Avg'], v['Max'])
+        # sent = received once the last probe's reply is in
+        wait_for(lambda: lat('T105')['Sent'] == lat('T105')['Recv'] and lat('T105')['Loss'] == 0.0, 10,
+                 'T105 sent = received, loss 0.00')
+        self.assertIn('Latency Loss            : 0.00\n', ctl('tunnel show T105'))
+
+    def test_2_duplicate_reply_counted_once(self):
+        # B's kernel stops answering probes; we answer one of them twice.
+        nft = ('add table ip6 sxt; add chain ip6 sxt out { type filter hook output priority 0 ; } ;'
+               ' add rule ip6 sxt out icmpv6 type echo-reply drop')
+        sh(['nft', nft], ns=T.b)
+        try:
+            cap = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0003))
+            cap.bind(('pb', 0))
+            cap.settimeout(3)
+            probe = None
+            end = time.monotonic() + 10
+            while probe is None and time.monotonic() < end:
+                try:
+                    pkt = cap.recv(4096)
+                except socket.timeout:
+                    continue
+                if pkt[0] == 0x45 and pkt[9] == 41 and pkt[16:20] == socket.inet_aton('10.2.0.2'):
+                    inner = pkt[20:]
+                    if inner[6] == 58 and inner[40] == 128 and inner[44:46] == b'\x42\x42':
+                        probe = inner
+            cap.close()
+            self.assertIsNotNone(probe, 'no latency probe seen')
+            before = lat('T106')['Recv']
+            reply = bytearray(probe)
+            reply[8:24], reply[24:40] = probe[24:40], probe[8:24]
+            reply[40] = 129
+            reply[42:44] = b'\0\0'
+            data = bytes(reply[8:40]) + struct.pack('!I', len(reply) - 40) + b'\0\0\0\x3a' + bytes(reply[40:])
+            data += b'\0' * (len(data) % 2)
+            s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+            while s >> 16:
+                s = (s & 0xffff) + (s >> 16)
+            reply[42:44] = struct.pack('!H', ~s & 0xffff)
+            outer = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(reply), 0, 0x4000, 64, 41, 0,
+                                socket.inet_aton('10.2.0.2'), socket.inet_aton('10.2.0.1')) + bytes(reply)
+            code = ('import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_RAW,socket.IPPROTO_RAW)\n'
+                    'p=bytes.fromhex(sys.argv[1])\ns.sendto(p,("10.2.0.1",0))\ns.sendto(p,("10.2.0.1",0))')
+            sh(['python3', '-c', code, outer.hex()], ns=T.b)
+            wait_for(lambda: lat('T106')['Recv'] > before, 3, 'the reply counted')
+            time.sleep(0.5)
+            self.assertEqual(lat('T106')['Recv'], before + 1, 'a duplicate reply was counted twice')
+        finally:
+            sh(['nft', 'delete table ip6 sxt'], ns=T.b, check=False)
+
+    def test_3_loss_rises(self):
+        # Client A stops answering: its 6in4 wrapper goes away.
+        T.procs.remove(T.pa)
+        T.pa.terminate()
+        T.pa.wait(5)
+        v0 = lat('T105')
+        wait_for(lambda: lat('T105')['Sent'] >= v0['Sent'] + 3, 10, 'probes keep going')
+        v = lat('T105')
+        self.assertEqual(v['Recv'], v0['Recv'])
+        self.assertGreater(v['Loss'], v0['Loss'] or 0.0)
+
+
+if __name__ == '__main__':
+    sxd.main()
