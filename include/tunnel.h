@@ -145,6 +145,8 @@ const char *tunnel_password(uint32_t tid);
 
 /* Debug attachment: session id or -1. */
 int tunnel_debug_owner(uint32_t tid);
+/* How many tunnels are being debugged: the packet path's one branch. */
+extern _Atomic unsigned tunnel_debugging;
 void tunnel_debug_set(uint32_t tid, int session);
 void tunnel_debug_release_all(int session);
 

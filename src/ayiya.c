@@ -7,6 +7,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "dbg.h"
 #include "ipv6.h"
 
 void ayiya_signature(void *md, const uint8_t key[20], const uint8_t *hdr, const uint8_t *payload,
@@ -95,6 +96,8 @@ void ayiya_input(struct fwd_ctx *c, uint8_t *d, size_t len, const struct in6_add
 			  NULL, 0);
 		return;
 	}
+	if (dbg_on())
+		dbg_packet(tid, ADDR_NONE, payload, plen, "AYIYA opcode %u next header %u accepted", op, nh);
 	if (op == 0 || op == 2)
 		return; /* keepalive: learning was all */
 	/* Forward (1), and echo-request-and-forward (3), which the historic

@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "cmd.h"
 #include "conf.h"
+#include "dbg.h"
 #include "log.h"
 #include "out.h"
 #include "tunnel.h"
@@ -45,6 +46,7 @@ struct sess {
 	uint64_t active; /* monotonic ms of the last input or output progress */
 	time_t deadline;
 	uint32_t events;
+	unsigned dbg_lost; /* debug lines dropped since the last delivered one */
 };
 
 static struct sess sessions[CTL_MAX_SESSIONS];
@@ -154,10 +156,14 @@ static void queue(struct sess *s, const char *p, size_t n)
 		s->outhigh = s->outlen;
 }
 
+static bool deliver_debug(int session, const char *text, size_t len);
+
 static void sess_free(struct sess *s)
 {
 	int id = (int)(s - sessions);
 	tunnel_debug_release_all(id);
+	/* Lines still queued for this session go before its slot is reused. */
+	dbg_drain(deliver_debug);
 	close(s->fd);
 	s->fd = -1;
 	/* Give back the pages of a large reply. */
@@ -359,6 +365,7 @@ static void on_accept(int lfd)
 		}
 		s->fd = fd;
 		s->closing = s->eof = false;
+		s->dbg_lost = 0;
 		s->inlen = s->outoff = s->outlen = 0;
 		s->active = mono_ms();
 		s->events = 0;
@@ -373,6 +380,31 @@ static void on_accept(int lfd)
 		flush(s);
 		update_events(s);
 	}
+}
+
+#define DEBUG_BACKLOG (256u << 10)
+
+/* A debug line for a session: appended between replies, never inside
+ * one; dropped (and later reported) when the session does not keep up. */
+static bool deliver_debug(int session, const char *text, size_t len)
+{
+	if (session < 0 || session >= CTL_MAX_SESSIONS)
+		return false;
+	struct sess *s = &sessions[session];
+	if (s->fd < 0 || s->closing)
+		return false;
+	if (pending(s) > DEBUG_BACKLOG) {
+		s->dbg_lost++;
+		return false;
+	}
+	if (s->dbg_lost) {
+		char note[96];
+		int n = snprintf(note, sizeof(note), "200 [debug] %u lines dropped\n", s->dbg_lost);
+		queue(s, note, (size_t)n);
+		s->dbg_lost = 0;
+	}
+	queue(s, text, len);
+	return true;
 }
 
 static void on_signal(int sigfd)
@@ -410,7 +442,8 @@ void ctl_run(int sigfd)
 	if (sigfd >= 0)
 		ep_add(sigfd, EV_SIGNAL, EPOLLIN);
 	while (!stopping) {
-		int n = epoll_wait(epfd, evs, 64, 1000);
+		/* Debug lines are collected often while anybody debugs. */
+		int n = epoll_wait(epfd, evs, 64, dbg_on() ? 20 : 1000);
 		time_t now = time(NULL);
 		for (int i = 0; i < n && !stopping; i++) {
 			uint32_t tag = evs[i].data.u32;
@@ -431,6 +464,7 @@ void ctl_run(int sigfd)
 			process(s, now); /* lines held back while the backlog was high */
 			flush(s);
 		}
+		dbg_drain(deliver_debug);
 		if (now != last_sweep) {
 			sweep(now);
 			if (opt.tick)

@@ -8,6 +8,7 @@
 #include "addr.h"
 #include "ayiya.h"
 #include "conf.h"
+#include "dbg.h"
 #include "icmp.h"
 #include "ipv6.h"
 #include "latency.h"
@@ -15,6 +16,13 @@
 #include "tunnel.h"
 
 static _Atomic uint64_t global_errors[TERR_COUNT];
+
+/* One line per decision on a debugged tunnel; one branch otherwise. */
+#define DBG(in, out, pkt, len, ...)                                  \
+	do {                                                         \
+		if (dbg_on())                                        \
+			dbg_packet(in, out, pkt, len, __VA_ARGS__);  \
+	} while (0)
 
 void fwd_ctx_init(struct fwd_ctx *c, const struct fwd_io *io, void *user)
 {
@@ -58,6 +66,11 @@ void fwd_error(struct fwd_ctx *c, uint32_t tid, unsigned err, const uint8_t *src
 	if (src16)
 		memcpy(&src, src16, 16);
 	tunnel_err_record(tid, err, src16 ? &src : NULL, pkt, len, c->now);
+	if (dbg_on() && dbg_tunnel(tid)) {
+		struct tunnel_errrec r;
+		tunnel_err_get(tid, err, &r, NULL);
+		dbg_error(tid, tunnel_err_names[err], r.count, src16, pkt, len);
+	}
 }
 
 static bool iid_is(const uint8_t *a, uint8_t last)
@@ -118,6 +131,7 @@ static void deliver_local(struct fwd_ctx *c, uint32_t in_tid, uint32_t out_tid, 
 	}
 	if (w.len < 4)
 		return;
+	DBG(in_tid, out_tid, pkt, len, "local delivery: ICMPv6 type %u", pkt[w.off]);
 	switch (pkt[w.off]) {
 	case 128:
 		icmp6_echo_reply(c, pkt, w.off, w.len);
@@ -175,6 +189,8 @@ static bool prepare(struct fwd_ctx *c, uint32_t in_tid, uint32_t out_tid,
 
 static void to_tun(struct fwd_ctx *c, uint32_t in_tid, uint8_t *pkt, size_t len, unsigned flags)
 {
+	DBG(in_tid, ADDR_UPLINK, pkt, len, "forwarding to the kernel (uplink)%s",
+	    c->gso_size ? " as GSO" : "");
 	int rc = c->io->to_tun(c, pkt, len, c->gso_size);
 	if (rc == 0) {
 		count_out(ADDR_UPLINK, len, c->now);
@@ -203,6 +219,7 @@ static void to_tunnel(struct fwd_ctx *c, uint32_t in_tid, uint32_t out_tid,
 		route_segments(c, in_tid, pkt, len, flags);
 		return;
 	}
+	DBG(in_tid, out_tid, pkt, len, "forwarding into the tunnel (%s)", tunnel_type_name(t->type));
 	int rc = t->type == TUNNEL_T_AYIYA ? ayiya_output(c, out_tid, t, pkt, len)
 					   : proto41_output(c, out_tid, t, pkt, len);
 	if (rc == 0)

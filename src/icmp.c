@@ -6,6 +6,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "dbg.h"
 #include "ipv6.h"
 #include "tunnel.h"
 
@@ -143,6 +144,9 @@ void icmp6_error(struct fwd_ctx *c, uint32_t in_tid, uint32_t out_tid, const uin
 	if (!our_src(t, pkt + 24, src) || !allowed(c, t))
 		return;
 	size_t q = len < FWD_ICMP6_MAX - IPV6_HDR - 8 ? len : FWD_ICMP6_MAX - IPV6_HDR - 8;
+	if (dbg_on())
+		dbg_packet(in_tid, out_tid, pkt, len, "ICMPv6 %u/%u (param %u) to the source", type, code,
+			   param);
 	uint8_t *m = p + IPV6_HDR;
 	m[0] = type;
 	m[1] = code;

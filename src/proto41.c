@@ -5,6 +5,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "dbg.h"
 #include "icmp.h"
 #include "ipv6.h"
 
@@ -113,6 +114,9 @@ void proto41_input(struct fwd_ctx *c, uint8_t *ip4, size_t len)
 	if (rc != DECAP_OK)
 		return;
 	c->gso_size = proto41_gro_mss(in, ilen, t.mtu);
+	if (dbg_on())
+		dbg_packet(tid, ADDR_NONE, ip4, len, "proto-41 accepted%s",
+			   c->gso_size ? " (merged by GRO)" : "");
 	fwd_route6(c, tid, in, ilen, FWD_DECREMENT);
 	c->gso_size = 0;
 }

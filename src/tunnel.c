@@ -18,7 +18,7 @@ struct slot {
 
 struct cold {
 	char password[TUNNEL_PW_MAX + 1];
-	int32_t debug; /* session id + 1, 0 none */
+	_Atomic int32_t debug; /* session id + 1, 0 none; read by the workers */
 };
 
 struct errent {
@@ -108,6 +108,7 @@ void tunnel_init(void)
 	uint32_t n = atomic_load(&count);
 	memset(slots, 0, n * sizeof(slots[0]));
 	memset(colds, 0, n * sizeof(colds[0]));
+	atomic_store(&tunnel_debugging, 0);
 	memset(stats, 0, n * sizeof(stats[0]));
 	memset(lats, 0, n * sizeof(lats[0]));
 	memset(errs, 0, n * sizeof(errs[0]));
@@ -260,22 +261,28 @@ const char *tunnel_password(uint32_t tid)
 	return colds[tid].password;
 }
 
+_Atomic unsigned tunnel_debugging;
+
 int tunnel_debug_owner(uint32_t tid)
 {
-	return colds[tid].debug - 1;
+	return atomic_load_explicit(&colds[tid].debug, memory_order_relaxed) - 1;
 }
 
 void tunnel_debug_set(uint32_t tid, int session)
 {
-	colds[tid].debug = session + 1;
+	int32_t old = atomic_exchange(&colds[tid].debug, session + 1);
+	if (old == 0 && session >= 0)
+		atomic_fetch_add(&tunnel_debugging, 1);
+	else if (old != 0 && session < 0)
+		atomic_fetch_sub(&tunnel_debugging, 1);
 }
 
 void tunnel_debug_release_all(int session)
 {
 	uint32_t n = tunnel_count();
 	for (uint32_t t = 0; t < n; t++)
-		if (colds[t].debug == session + 1)
-			colds[t].debug = 0;
+		if (tunnel_debug_owner(t) == session)
+			tunnel_debug_set(t, -1);
 }
 
 struct tunnel_stats *tunnel_stats(uint32_t tid)

@@ -161,5 +161,74 @@ class Latency(unittest.TestCase):
         self.assertGreater(v['Loss'], v0['Loss'] or 0.0)
 
 
+class Debug(unittest.TestCase):
+    def read_lines(self, s, secs):
+        """Every line that arrives within secs seconds."""
+        data = b''
+        end = time.monotonic() + secs
+        while time.monotonic() < end:
+            data += s.pending(0.2)
+        return data.decode(errors='replace')
+
+    def test_debug_session(self):
+        with sxd.Session() as s, sxd.Session() as other:
+            self.assertEqual(s.cmd('tunnel set debug T106 on'), b'200 Debugging has been enabled\n')
+            self.assertEqual(other.cmd('tunnel set debug T106 on'),
+                             b'400 Already being debugged by another session\n')
+            self.assertEqual(s.cmd('tunnel set debug T106 on'),
+                             b'400 Debugging through this session for this tunnel was already enabled\n')
+            self.assertIn('Tunnel Debugging        : yes', ctl('tunnel show T106'))
+            self.assertEqual(ctl('tunnel list debugonly'),
+                             '200 T106 %s6::2 10.2.0.2 up direct 1480 0\n' % P)
+            # Traffic of another tunnel draws nothing (the probes of T106
+            # itself do); B's ping draws lines both ways, in the §1.8 format.
+            ping(T.y, P + '10::1', count=2)
+            self.assertNotIn(P + '10::', self.read_lines(s, 1))
+            ping(T.b, INET, count=1)
+            text = self.read_lines(s, 2)
+            self.assertRegex(text, r'200 \[T106 +T0 +\]\[IPv6 : 2001:db8:2ff:6::2 +- 2001:db8:ffff:1::1 +'
+                                   r'ttl= 6[34] proto=58 len=\d+ *plen=\d+ *\] forwarding to the kernel')
+            self.assertRegex(text, r'200 \[T0 +T106 +\]\[IPv6 : 2001:db8:ffff:1::1 +- 2001:db8:2ff:6::2 .*'
+                                   r'forwarding into the tunnel \(direct\)')
+            # A spoofed packet: its error line and the packet's hex dump, as
+            # one multi-line reply.
+            code = ('import socket,struct\n'
+                    'i=bytes([0x60,0,0,0,0,8,58,64])+socket.inet_pton(socket.AF_INET6,"2001:db8:2ff:6::2")'
+                    '+socket.inet_pton(socket.AF_INET6,"2001:db8:ffff:1::1")+bytes([128,0,0,0,0,1,0,1])\n'
+                    'o=struct.pack("!BBHHHBBH4s4s",0x45,0,20+len(i),0,0x4000,64,41,0,'
+                    'socket.inet_aton("10.2.0.9"),socket.inet_aton("10.2.0.1"))+i\n'
+                    's=socket.socket(socket.AF_INET,socket.SOCK_RAW,socket.IPPROTO_RAW)\n'
+                    's.sendto(o,("10.2.0.1",0))')
+            sh(['ip', 'addr', 'add', '10.2.0.9/24', 'dev', 'cb'], ns=T.b, check=False)
+            sh(['python3', '-c', code], ns=T.b)
+            text = self.read_lines(s, 2)
+            self.assertRegex(text, r'201 \d+\n\[T106 .*tunnel_log\(Wrong Source IPv4, cnt=\d+\) src = 10\.2\.0\.9\n'
+                                   r'00000000 45 00 00 44 ')
+            self.assertRegex(text, r'\n200 OK\n')
+            # Debugging on did not change forwarding: B still pings.
+            ok, out = ping(T.b, INET, count=2)
+            self.assertTrue(ok, out)
+            # Another session cannot switch it off for us.
+            self.assertEqual(other.cmd('tunnel set debug T106 off'), b'200 Debugging has been disabled\n')
+            self.assertIn('Tunnel Debugging        : yes', ctl('tunnel show T106'))
+        # The session closed: debugging stopped, another session may take it.
+        wait_for(lambda: 'Tunnel Debugging        : no' in ctl('tunnel show T106'), 5, 'released')
+        with sxd.Session() as s:
+            self.assertEqual(s.cmd('tunnel set debug T106 on'), b'200 Debugging has been enabled\n')
+            self.assertEqual(s.cmd('tunnel set debug T106 off'), b'200 Debugging has been disabled\n')
+
+    def test_debug_unknown_and_vanishing(self):
+        self.assertEqual(ctl('tunnel set debug T999 on'), '404 No such Tunnel ID (T999/T999) found\n')
+        # A session that vanishes mid-stream: the daemon keeps forwarding.
+        s = sxd.Session()
+        s.cmd('tunnel set debug T105 on')
+        flood = subprocess.Popen(['ip', 'netns', 'exec', T.i, 'ping', '-6', '-q', '-i', '0.01', '-c', '200',
+                                  P + '6::2'], stdout=subprocess.PIPE, text=True)
+        s.sock.close()
+        out, _ = flood.communicate(timeout=30)
+        self.assertIn(' 0% packet loss', out)
+        wait_for(lambda: 'Tunnel Debugging        : no' in ctl('tunnel show T105'), 5, 'released')
+
+
 if __name__ == '__main__':
     sxd.main()
