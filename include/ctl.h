@@ -16,7 +16,10 @@ struct ctl_opts {
 	int port;
 	int idle_timeout;            /* seconds */
 	void (*tick)(time_t now);    /* called about once a second */
+	const char *metrics;         /* "ADDR:PORT", "[V6]:PORT" or "PORT" (loopback); NULL: none */
 };
+
+#define CTL_HTTP_TIMEOUT 10 /* seconds for a metrics request to arrive whole */
 
 /* Reserve the session table and open the listeners. */
 int ctl_init(const struct ctl_opts *opts);

@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "io.h"
 #include "log.h"
+#include "metrics.h"
 #include "saveconf.h"
 #include "subnet.h"
 #include "tunnel.h"
@@ -199,6 +200,18 @@ static int c_show_hostinfo(struct cmd_sess *s, struct out *o, int argc, char **a
 	out_printf(o, "CPU Count: %d\nCPU Model: %s\n", cpu_count, cpu_model);
 	proc_lines("/proc/meminfo", "Mem", o, meminfo_line);
 	proc_lines("/etc/os-release", "PRETTY_NAME=", o, osrel_line);
+	return 200;
+}
+
+static int c_show_metrics(struct cmd_sess *s, struct out *o, int argc, char **argv)
+{
+	(void)s;
+	bool tunnels = argc == 1 && strcasecmp(argv[0], "tunnels") == 0;
+	if (argc == 1 && !tunnels) {
+		out_printf(o, "Unknown option '%s'\n", argv[0]);
+		return 400;
+	}
+	metrics_write(o, tunnels);
 	return 200;
 }
 
@@ -562,6 +575,7 @@ static const struct cmd_menu set_menu = { "set", set_entries };
 static const struct cmd_entry show_entries[] = {
 	{ "info", NULL, c_show_info, 0, 0, "", "Show information" },
 	{ "hostinfo", NULL, c_show_hostinfo, 0, 0, "", "Show host information" },
+	{ "metrics", NULL, c_show_metrics, 0, 1, "[tunnels]", "Show metrics (Prometheus text format)" },
 	{ "pops", NULL, c_show_pops, 0, 0, "", "Show configured PoPs" },
 	{ "status", NULL, c_show_status, 0, 0, "", "Show status" },
 	{ "threads", NULL, c_show_threads, 0, 0, "", "Show running threads" },

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -19,12 +20,13 @@
 #include "conf.h"
 #include "dbg.h"
 #include "log.h"
+#include "metrics.h"
 #include "out.h"
 #include "tunnel.h"
 
 /* The largest reply: `tunnel stats` or `tunnel list` over 131,068 slots
  * at about 150 bytes a line. */
-#define REPLY_MAX (24u << 20)
+#define REPLY_MAX (64u << 20)
 #define OUT_LOW (64u << 10) /* run the next line only below this backlog */
 #define OUT_CAP (REPLY_MAX + OUT_LOW + 256)
 #define IN_CAP 4096
@@ -33,6 +35,7 @@
 #define EV_LISTEN4 0xfffffff0u
 #define EV_LISTEN6 0xfffffff1u
 #define EV_SIGNAL 0xfffffff2u
+#define EV_METRICS 0xfffffff3u
 
 struct sess {
 	int fd; /* -1: free */
@@ -47,12 +50,14 @@ struct sess {
 	time_t deadline;
 	uint32_t events;
 	unsigned dbg_lost; /* debug lines dropped since the last delivered one */
+	bool http;         /* a metrics request, not a control session */
+	uint64_t born;     /* monotonic ms at accept */
 };
 
 static struct sess sessions[CTL_MAX_SESSIONS];
 static char *region;  /* CTL_MAX_SESSIONS * OUT_CAP, committed on use */
 static char *scratch; /* one command's text before framing */
-static int epfd = -1, lfd4 = -1, lfd6 = -1;
+static int epfd = -1, lfd4 = -1, lfd6 = -1, lfdm = -1;
 static struct ctl_opts opt;
 static bool stopping;
 
@@ -103,6 +108,56 @@ static void ep_add(int fd, uint32_t tag, uint32_t events)
 	epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/* The metrics listener: "PORT" means loopback. */
+static int listen_metrics(const char *spec)
+{
+	char host[128] = "127.0.0.1";
+	const char *port = spec;
+	const char *colon = strrchr(spec, ':');
+	if (colon) {
+		size_t n = (size_t)(colon - spec);
+		if (spec[0] == '[' && n >= 2 && spec[n - 1] == ']') {
+			spec++;
+			n -= 2;
+		}
+		if (n == 0 || n >= sizeof(host))
+			return -1;
+		memcpy(host, spec, n);
+		host[n] = '\0';
+		port = colon + 1;
+	}
+	char *end;
+	long p = strtol(port, &end, 10);
+	if (*port == '\0' || *end || p < 1 || p > 65535)
+		return -1;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	memset(&ss, 0, sizeof(ss));
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)p);
+		sl = sizeof(*s4);
+	} else if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)p);
+		sl = sizeof(*s6);
+	} else {
+		return -1;
+	}
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 128) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int ctl_init(const struct ctl_opts *o)
 {
 	opt = *o;
@@ -131,6 +186,14 @@ int ctl_init(const struct ctl_opts *o)
 		ep_add(lfd4, EV_LISTEN4, EPOLLIN);
 	if (lfd6 >= 0)
 		ep_add(lfd6, EV_LISTEN6, EPOLLIN);
+	if (opt.metrics) {
+		lfdm = listen_metrics(opt.metrics);
+		if (lfdm < 0) {
+			log_err("metrics: cannot listen on %s", opt.metrics);
+			return -1;
+		}
+		ep_add(lfdm, EV_METRICS, EPOLLIN);
+	}
 	return 0;
 }
 
@@ -238,9 +301,70 @@ static void run_line(struct sess *s, const char *line, time_t now)
 	}
 }
 
+static void http_reply(struct sess *s, int code, const char *reason, bool body, time_t now)
+{
+	struct out text;
+	out_init(&text, scratch, REPLY_MAX);
+	if (body)
+		metrics_write(&text, false);
+	else
+		out_printf(&text, "%d %s\n", code, reason);
+	char head[256];
+	int n = snprintf(head, sizeof(head),
+			 "HTTP/1.1 %d %s\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+			 "Content-Length: %zu\r\nConnection: close\r\n%s\r\n",
+			 code, reason, text.len, code == 405 ? "Allow: GET\r\n" : "");
+	queue(s, head, (size_t)n);
+	queue(s, text.buf, text.len);
+	close_with(s, NULL, now);
+}
+
+/* A metrics request (GET /metrics): bounded, answered once, then closed. */
+static void process_http(struct sess *s, time_t now)
+{
+	char *end = NULL;
+	for (size_t i = 0; i + 1 < s->inlen && !end; i++)
+		if (s->in[i] == '\n' && (s->in[i + 1] == '\n' ||
+					   (s->in[i + 1] == '\r' && i + 2 < s->inlen && s->in[i + 2] == '\n')))
+			end = s->in + i;
+	if (!end) {
+		if (s->inlen >= IN_CAP)
+			http_reply(s, 431, "Request Header Fields Too Large", false, now);
+		else if (s->eof)
+			close_with(s, NULL, now);
+		return;
+	}
+	char line[IN_CAP];
+	size_t n = (size_t)(memchr(s->in, '\n', s->inlen) ? (char *)memchr(s->in, '\n', s->inlen) - s->in : 0);
+	memcpy(line, s->in, n);
+	line[n] = '\0';
+	if (n && line[n - 1] == '\r')
+		line[--n] = '\0';
+	char method[16], target[256], version[16], extra;
+	if (sscanf(line, "%15s %255s %15s %c", method, target, version, &extra) != 3 ||
+	    strncmp(version, "HTTP/1.", 7) != 0) {
+		http_reply(s, 400, "Bad Request", false, now);
+		return;
+	}
+	if (strcmp(method, "GET") != 0) {
+		http_reply(s, 405, "Method Not Allowed", false, now);
+		return;
+	}
+	if (strcmp(target, "/metrics") != 0 && strncmp(target, "/metrics?", 9) != 0) {
+		http_reply(s, 404, "Not Found", false, now);
+		return;
+	}
+	http_reply(s, 200, "OK", true, now);
+}
+
 /* Run every complete line while the reply backlog is small. */
 static void process(struct sess *s, time_t now)
 {
+	if (s->http) {
+		if (!s->closing)
+			process_http(s, now);
+		return;
+	}
 	while (!s->closing && pending(s) < OUT_LOW) {
 		char *lf = memchr(s->in, '\n', s->inlen);
 		if (!lf) {
@@ -333,7 +457,7 @@ static void reject(int fd, const struct in6_addr *peer)
 		log_debug("control port: reject send: %s", strerror(errno));
 }
 
-static void on_accept(int lfd)
+static void on_accept(int lfd, bool http)
 {
 	for (;;) {
 		struct sockaddr_storage ss;
@@ -345,8 +469,16 @@ static void on_accept(int lfd)
 		char a[ADDR_TEXT_MAX];
 		peer_of(&ss, &peer);
 		if (!conf_acl_has(&peer)) {
-			log_info("control port: %s is not in the CLI ACL", addr_fmt(&peer, a));
-			reject(fd, &peer);
+			log_info("%s: %s is not in the CLI ACL", http ? "metrics" : "control port",
+				 addr_fmt(&peer, a));
+			if (http) {
+				static const char forbidden[] =
+					"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+				if (send(fd, forbidden, sizeof(forbidden) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+					log_debug("metrics: reject send: %s", strerror(errno));
+			} else {
+				reject(fd, &peer);
+			}
 			close(fd);
 			continue;
 		}
@@ -366,10 +498,17 @@ static void on_accept(int lfd)
 		s->fd = fd;
 		s->closing = s->eof = false;
 		s->dbg_lost = 0;
+		s->http = http;
+		s->born = mono_ms();
 		s->inlen = s->outoff = s->outlen = 0;
 		s->active = mono_ms();
 		s->events = 0;
 		cmd_sess_init(&s->cmd, (int)(s - sessions), &peer);
+		if (http) {
+			ep_add(fd, (uint32_t)(s - sessions), 0);
+			update_events(s);
+			continue;
+		}
 		char banner[256];
 		int n = snprintf(banner, sizeof(banner),
 				 "200 %s.sixxs.net SixXSd " SIXXSD_VERSION
@@ -426,7 +565,11 @@ static void sweep(time_t now)
 		struct sess *s = &sessions[i];
 		if (s->fd < 0)
 			continue;
-		if (!s->closing && mono_ms() - s->active >= (uint64_t)opt.idle_timeout * 1000) {
+		if (s->http && !s->closing && mono_ms() - s->born >= CTL_HTTP_TIMEOUT * 1000) {
+			http_reply(s, 408, "Request Timeout", false, now);
+			continue;
+		}
+		if (!s->http && !s->closing && mono_ms() - s->active >= (uint64_t)opt.idle_timeout * 1000) {
 			char a[ADDR_TEXT_MAX];
 			log_warn("control port: %s idle for %d seconds, closing",
 				 addr_fmt(&s->cmd.peer, a), opt.idle_timeout);
@@ -447,8 +590,9 @@ void ctl_run(int sigfd)
 		time_t now = time(NULL);
 		for (int i = 0; i < n && !stopping; i++) {
 			uint32_t tag = evs[i].data.u32;
-			if (tag == EV_LISTEN4 || tag == EV_LISTEN6) {
-				on_accept(tag == EV_LISTEN4 ? lfd4 : lfd6);
+			if (tag == EV_LISTEN4 || tag == EV_LISTEN6 || tag == EV_METRICS) {
+				on_accept(tag == EV_LISTEN4 ? lfd4 : tag == EV_LISTEN6 ? lfd6 : lfdm,
+					  tag == EV_METRICS);
 				continue;
 			}
 			if (tag == EV_SIGNAL) {
@@ -471,6 +615,7 @@ void ctl_run(int sigfd)
 				opt.tick(now);
 			last_sweep = now;
 		}
+		unsigned open_sessions = 0;
 		for (int i = 0; i < CTL_MAX_SESSIONS; i++) {
 			struct sess *s = &sessions[i];
 			if (s->fd < 0)
@@ -480,14 +625,16 @@ void ctl_run(int sigfd)
 				sess_free(s);
 			else
 				update_events(s);
+			open_sessions += s->fd >= 0 && !s->http;
 		}
+		metrics_set_sessions(open_sessions);
 	}
 	/* Every session still open hears that we are going. */
 	for (int i = 0; i < CTL_MAX_SESSIONS; i++) {
 		struct sess *s = &sessions[i];
 		if (s->fd < 0)
 			continue;
-		if (!s->closing)
+		if (!s->closing && !s->http)
 			queue(s, farewell, sizeof(farewell) - 1);
 		flush(s);
 		shutdown(s->fd, SHUT_WR);
@@ -501,6 +648,9 @@ void ctl_close(void)
 		close(lfd4);
 	if (lfd6 >= 0)
 		close(lfd6);
+	if (lfdm >= 0)
+		close(lfdm);
+	lfdm = -1;
 	if (epfd >= 0)
 		close(epfd);
 	lfd4 = lfd6 = epfd = -1;

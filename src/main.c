@@ -41,6 +41,7 @@ static void usage(const char *argv0)
 	       "-c, --config FILE      configuration file (default: sixxsd.conf)\n"
 	       "-i, --interface NAME   tun device (default: sixxs)\n"
 	       "-w, --workers N        packet worker threads (default: one per CPU)\n"
+	       "-m, --metrics ADDR:PORT serve Prometheus metrics at GET /metrics (PORT alone: loopback)\n"
 	       "-p, --pidfile FILE     write the process id to FILE\n"
 	       "-d, --daemonize        run in the background, log to syslog (default)\n"
 	       "-f, --nodaemonize      stay in the foreground, log to stderr\n"
@@ -104,6 +105,7 @@ int main(int argc, char **argv)
 		{ "interface", required_argument, NULL, 'i' },
 		{ "beat-period", required_argument, NULL, 'B' },
 		{ "latency-period", required_argument, NULL, 'L' },
+		{ "metrics", required_argument, NULL, 'm' },
 		{ "beat-timeout", required_argument, NULL, 'T' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
@@ -115,10 +117,11 @@ int main(int argc, char **argv)
 	struct ctl_opts copt = { .port = CTL_PORT, .idle_timeout = CTL_IDLE_TIMEOUT, .tick = tick };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:p:i:w:dfVvsh?", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:p:i:w:m:dfVvsh?", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config = optarg; break;
 		case 'p': pidfile = optarg; break;
+		case 'm': copt.metrics = optarg; break;
 		case 'i': iopt.ifname = optarg; break;
 		case 'w': iopt.workers = (unsigned)atoi(optarg); break;
 		case 'd': foreground = false; break;

@@ -54,7 +54,7 @@ def setUpModule():
     global T, D
     T = topo.Topo()
     try:
-        D = sxd.Daemon(CONF, extra_args=['--latency-period=1'])
+        D = sxd.Daemon(CONF, extra_args=['--latency-period=1', '-m', '127.0.0.1:9180'])
         T.a, T.b, T.y, T.i = (T.ns(x) for x in ('a', 'b', 'y', 'i'))
         T.link(None, T.a, ['10.1.0.1/24'], ['10.1.0.2/24'], 'pa', 'ca')
         T.link(None, T.b, ['10.2.0.1/24'], ['10.2.0.2/24'], 'pb', 'cb')
@@ -228,6 +228,158 @@ class Debug(unittest.TestCase):
         out, _ = flood.communicate(timeout=30)
         self.assertIn(' 0% packet loss', out)
         wait_for(lambda: 'Tunnel Debugging        : no' in ctl('tunnel show T105'), 5, 'released')
+
+
+METRIC_LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"(,|$)')
+
+
+def parse_metrics(text):
+    """A strict reader of the Prometheus text format (0.0.4): every line a
+    comment, a HELP/TYPE line or a sample; a family's samples together and
+    after its TYPE; no duplicate series. Returns {(name, labels): value}."""
+    samples, types, seen_families, current = {}, {}, [], None
+    for n, line in enumerate(text.split('\n')[:-1], 1):
+        assert line == line.strip(), 'line %d: stray blanks' % n
+        if line.startswith('# HELP ') or line.startswith('# TYPE '):
+            parts = line.split(' ', 3)
+            assert len(parts) >= 3 and parts[3] if parts[1] == 'HELP' else len(parts) == 4, 'line %d' % n
+            if parts[1] == 'TYPE':
+                assert parts[3] in ('counter', 'gauge', 'summary', 'histogram', 'untyped'), line
+                assert parts[2] not in types, 'line %d: second TYPE for %s' % (n, parts[2])
+                types[parts[2]] = parts[3]
+            continue
+        assert not line.startswith('#'), 'line %d: unknown comment' % n
+        m = METRIC_LINE.match(line)
+        assert m, 'line %d: not a sample: %r' % (n, line)
+        name, labels = m.group(1), ()
+        if m.group(3):
+            rest, pairs = m.group(3), []
+            while rest:
+                lm = LABEL.match(rest)
+                assert lm, 'line %d: bad labels %r' % (n, m.group(3))
+                pairs.append((lm.group(1), lm.group(2)))
+                rest = rest[lm.end():]
+            labels = tuple(pairs)
+        assert name in types, 'line %d: %s has no TYPE' % (n, name)
+        if name != current:
+            assert name not in seen_families, 'line %d: %s samples not together' % (n, name)
+            seen_families.append(name)
+            current = name
+        assert (name, labels) not in samples, 'line %d: duplicate series' % n
+        samples[(name, labels)] = float(m.group(4))
+    assert text.endswith('\n')
+    return samples
+
+
+def http(request, source=None, timeout=15):
+    s = socket.create_connection(('127.0.0.1', 9180), timeout=timeout,
+                                 source_address=(source, 0) if source else None)
+    try:
+        s.sendall(request)
+        data = b''
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            data += d
+        return data
+    finally:
+        s.close()
+
+
+def scrape():
+    r = http(b'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n').decode()
+    head, body = r.split('\r\n\r\n', 1)
+    assert head.startswith('HTTP/1.1 200 OK\r\n'), head
+    assert 'Content-Length: %d\r\n' % len(body.encode()) in head, head
+    return parse_metrics(body)
+
+
+class Metrics(unittest.TestCase):
+    def test_scrape_parses_and_moves(self):
+        m0 = scrape()
+        key = ('sixxsd_packets_total', (('record', 'total'), ('direction', 'in')))
+        self.assertIn(key, m0)
+        ping(T.b, INET, count=5, extra=['-i', '0.2'])
+        m1 = scrape()
+        self.assertGreaterEqual(m1[key] - m0[key], 10)  # requests in, replies in from the tun
+        self.assertGreaterEqual(m1[('sixxsd_tunnels', (('type', 'direct'), ('state', 'up')))], 2)
+        self.assertNotIn('sixxsd_tunnel_packets_total', {k[0] for k in m1})
+        # The same through the control port, and per tunnel when asked.
+        text = ctl('pop show metrics tunnels')
+        body = text.split('\n', 1)[1].rsplit('200 OK\n', 1)[0]
+        per = parse_metrics(body)
+        self.assertGreater(per[('sixxsd_tunnel_packets_total',
+                                (('tunnel', 'T106'), ('tid', '6'), ('direction', 'in')))], 0)
+        self.assertEqual(ctl('pop show metrics bogus'), "400 Unknown option 'bogus'\n")
+
+    def test_bad_requests(self):
+        def status(req):
+            return http(req).split(b'\r\n', 1)[0]
+        self.assertEqual(status(b'POST /metrics HTTP/1.1\r\n\r\n'), b'HTTP/1.1 405 Method Not Allowed')
+        self.assertEqual(status(b'GET /other HTTP/1.1\r\n\r\n'), b'HTTP/1.1 404 Not Found')
+        self.assertEqual(status(b'garbage\r\n\r\n'), b'HTTP/1.1 400 Bad Request')
+        # A request line and headers that fill the whole buffer, unfinished.
+        huge = b'GET /metrics HTTP/1.1\r\nX: '
+        self.assertEqual(status(huge + b'a' * (4096 - len(huge))),
+                         b'HTTP/1.1 431 Request Header Fields Too Large')
+        self.assertEqual(http(b'GET /metrics HTTP/1.1\r\n\r\n', source='127.0.0.2').split(b'\r\n', 1)[0],
+                         b'HTTP/1.1 403 Forbidden')
+        # One byte a second: cut off after the request timeout, meanwhile
+        # everything keeps working.
+        s = socket.create_connection(('127.0.0.1', 9180), timeout=20)
+        t0 = time.monotonic()
+        got = b''
+        try:
+            for ch in b'GET /metrics HTTP/1.1\r\n':
+                s.sendall(bytes([ch]))
+                ok, out = ping(T.b, P + '6::1', count=1)
+                self.assertTrue(ok, out)
+                s.settimeout(1)
+                try:
+                    got = s.recv(4096)
+                except socket.timeout:
+                    continue
+                if got:
+                    break
+        finally:
+            s.close()
+        self.assertTrue(got.startswith(b'HTTP/1.1 408 Request Timeout'), got)
+        self.assertLess(time.monotonic() - t0, 20)
+
+
+class Stats(unittest.TestCase):
+    def test_window_and_reset(self):
+        ctl('tunnel stats RESET')
+        # 10 pings of 1000 bytes of payload from client B (T106).
+        ok, out = ping(T.b, INET, count=10, extra=['-i', '0.2', '-s', '1000'])
+        self.assertTrue(ok, out)
+        text = ctl('tunnel stats')
+        row = [l for l in text.splitlines() if l.startswith('T106 ')][0].split()
+        self.assertEqual(len(row), 11)
+        in_oct, out_oct, in_pkt, out_pkt = (int(x) for x in row[1:5])
+        # 10 echo requests in (1048 bytes each) and 10 replies out (+20 outer),
+        # plus at most a few latency probes (1029 in / 1049 out each).
+        self.assertGreaterEqual(in_pkt, 10)
+        self.assertGreaterEqual(in_oct, 10 * 1048)
+        self.assertGreaterEqual(out_oct, 10 * 1068)
+        self.assertEqual((in_oct - 10 * 1048) % 1029, 0)
+        self.assertEqual((out_oct - 10 * 1068) % 1049, 0)
+        total_before = int(field('T106', 'Packets In  (Total)'))
+        # RESET prints, then the window starts again at zero.
+        with sxd.Session() as s:
+            r = s.cmd('tunnel stats RESET').decode()
+            self.assertTrue(r.startswith('201 '), r)
+            after = s.cmd('tunnel stats').decode()
+        self.assertIn('\ntotal 0 0 0 0\n', '\n' + after.split('\n', 1)[1])
+        self.assertEqual(field('T106', 'Packets In'), '0')
+        self.assertGreaterEqual(int(field('T106', 'Packets In  (Total)')), total_before)
+        # Any other argument only prints (control §5.8).
+        ping(T.b, INET, count=1)
+        ctl('tunnel stats RESET now')
+        ctl('tunnel stats reset')
+        self.assertNotEqual(field('T106', 'Packets In'), '0')
 
 
 if __name__ == '__main__':
