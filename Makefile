@@ -87,7 +87,8 @@ unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 misc-test:
-	$(PYTHON) -m unittest tests/misc/test_check_sixxsd.py tests/misc/test_install.py
+	$(PYTHON) -m unittest tests/misc/test_check_sixxsd.py tests/misc/test_install.py \
+		tests/misc/test_packaging.py
 
 e2e: build/san/sixxsd tools ayiya-tools
 	SIXXSD=build/san/sixxsd bash tests/e2e/run.sh
@@ -100,12 +101,20 @@ run: deps sixxsd
 bench: deps sixxsd tools ayiya-tools
 	bash tests/bench/run.sh
 
+# The unit and the man page name the default prefix (/usr/local); their
+# installed copies name $(PREFIX) instead (the unit on its Exec lines only).
 install: sixxsd
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/nagios/plugins \
-		$(DESTDIR)$(PREFIX)/share/doc/sixxsd
+		$(DESTDIR)$(PREFIX)/share/doc/sixxsd $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 0755 sixxsd $(DESTDIR)$(PREFIX)/sbin/sixxsd
 	install -m 0755 misc/check_sixxsd $(DESTDIR)$(PREFIX)/lib/nagios/plugins/check_sixxsd
 	install -m 0644 sixxsd.conf.example $(DESTDIR)$(PREFIX)/share/doc/sixxsd/sixxsd.conf.example
+	sed -e 's|/usr/local/|$(PREFIX)/|g' misc/sixxsd.8 > $(DESTDIR)$(PREFIX)/share/man/man8/sixxsd.8
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man8/sixxsd.8
+	sed -e '/^Exec/s|/usr/local/sbin/|$(PREFIX)/sbin/|g' misc/sixxsd.service \
+		> $(DESTDIR)$(PREFIX)/lib/systemd/system/sixxsd.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/sixxsd.service
 
 clean:
 	rm -rf build sixxsd

@@ -226,7 +226,7 @@ class TestHelp(Shared):
         # spec: 178 lines from main with pproxy; without pproxy its entry line
         # and its 18-line block are gone: 159 lines
         self.assertEqual(got.split(b'\n', 1)[0], b'201 %d' % len(tree.fullhelp_text('main')))
-        self.assertEqual(len(tree.fullhelp_text('main')), 159)
+        self.assertEqual(len(tree.fullhelp_text('main')), 160)  # + pop show metrics
 
     def test_fullhelp_main_content(self):
         self.check(self.s, 'fullhelp', tree.fullhelp_reply('main'))

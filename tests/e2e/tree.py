@@ -40,6 +40,7 @@ TREE = {
     'pop show': [
         ('info', 'leaf', 0, 0, '', 'Show information'),
         ('hostinfo', 'leaf', 0, 0, '', 'Show host information'),
+        ('metrics', 'leaf', 0, 1, '[tunnels]', 'Show metrics (Prometheus text format)'),
         ('pops', 'leaf', 0, 0, '', 'Show configured PoPs'),
         ('status', 'leaf', 0, 0, '', 'Show status'),
         ('threads', 'leaf', 0, 0, '', 'Show running threads'),
