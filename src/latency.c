@@ -66,11 +66,10 @@ bool latency_probe(struct fwd_ctx *c, uint32_t tid)
 	unsigned k = tid / TUNNEL_PREFIX_SPAN;
 	if (t.state != TUNNEL_S_UP || t.type == TUNNEL_T_NONE || k >= conf_tprefix_count())
 		return false;
-	struct in6_addr zero4;
-	memset(&zero4, 0, sizeof(zero4));
-	zero4.s6_addr[10] = zero4.s6_addr[11] = 0xff;
-	if (addr_is_zero(&t.ip_them) || addr_eq(&t.ip_them, &zero4))
-		return false; /* no endpoint to ping yet */
+	/* Only tunnels we heard from: a known local outer address (§11), so a
+	 * configured but silent client is not pinged into the void. */
+	if (addr_is_zero(&t.ip_us))
+		return false;
 
 	struct tunnel_lat *l = tunnel_lat(tid);
 	lock(l);
