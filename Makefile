@@ -33,7 +33,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_LIB_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
 
-.PHONY: all check unit e2e misc-test run bench fuzz install clean deps
+.PHONY: all check unit e2e misc-test run bench fuzz install clean deps qemu-guest
 .SECONDARY:
 
 all: sixxsd
@@ -90,8 +90,13 @@ misc-test:
 	$(PYTHON) -m unittest tests/misc/test_check_sixxsd.py tests/misc/test_install.py \
 		tests/misc/test_packaging.py
 
-e2e: build/san/sixxsd tools ayiya-tools
+e2e: build/san/sixxsd tools ayiya-tools qemu-guest
 	SIXXSD=build/san/sixxsd bash tests/e2e/run.sh
+
+# The QEMU guest (Debian's kernel, busybox) is fetched and built here, in
+# the host's network namespace: the tests run where there is no network.
+qemu-guest:
+	bash tests/e2e/qemu/build.sh
 
 run: deps sixxsd
 	mkdir -p build/run

@@ -157,6 +157,73 @@ def measure_ayiya(direction, ntun, size):
     return offered, offered * got / sent if sent else 0.0
 
 
+def ctl_session(lines):
+    """A control session in the PoP that sends lines and then never reads
+    again (the slow debug reader); returns the process."""
+    code = ('import socket,sys,time\ns=socket.create_connection(("127.0.0.1",42003))\n'
+            's.recv(4096)\nfor l in sys.argv[1:]:\n s.sendall((l+"\\n").encode()); time.sleep(0.2); s.recv(4096)\n'
+            'time.sleep(3600)')
+    p = spawn(['python3', '-c', code] + lines, NS_P, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    return p
+
+
+def debug_costs(workdir):
+    """Forwarding with debugging off, with an unrelated tunnel debugged, and
+    with the busy tunnel debugged to a session that does not read."""
+    res = []
+    p = start_pop('sixxsd', 2, workdir)
+    res.append(('debugging off', measure('in', 1, 100)[1]))
+    s = ctl_session(['tunnel set debug T1001 on'])
+    res.append(('an unrelated tunnel debugged', measure('in', 1, 100)[1]))
+    stop(s)
+    s = ctl_session(['tunnel set debug T1000 on'])
+    res.append(('the busy tunnel debugged, reader stuck', measure('in', 1, 100)[1]))
+    stop(s)
+    stop(p)
+    return res
+
+
+def latency_pass(workdir, ntun=65536, period=10):
+    """A latency pass over ntun up tunnels that all spoke to us once."""
+    conf = os.path.join(workdir, 'sixxsd.conf')
+    with open(conf, 'w') as f:
+        f.write('pop cliacl add 127.0.0.1\n')
+        for k in range(3):
+            f.write('pop tunnelprefix add 2001:db8:%x::/48\n' % (0x2ff + k))
+        for i in range(ntun):
+            f.write('tunnel set config %x T%d 10.1.0.2 up 1480\n' % ((i // 0x7fff) * 0x8000 + i % 0x7fff, i))
+    p = spawn([SIXXSD, '-f', '-c', conf, '--latency-period=%d' % period], NS_P,
+              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2)
+    # Every tunnel speaks once (its first prefix only reaches 32767 of them
+    # through this generator's address plan; the rest through the others).
+    for k in range(3):
+        n = min(0x7fff, ntun - k * 0x7fff)
+        if n > 0:
+            sh([os.path.join(TOOLS, 'loadgen'), '-m', 'v4', '-s', '10.1.0.2', '-d', '10.1.0.1', '-S',
+                '2001:db8:%x::2' % (0x2ff + k), '-D', INET, '-n', str(n), '-z', '100', '-t', '2', '-p', '9'],
+               ns=NS_G, timeout=30)
+    # Forwarding while the prober sends one probe per tunnel per period.
+    base = '2001:db8:2ff:'
+    sink = spawn([os.path.join(TOOLS, 'sink'), '-m', 'v6', '-p', '9', '-t', str(period + 2)], NS_I,
+                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    time.sleep(0.3)
+    out = sh([os.path.join(TOOLS, 'loadgen'), '-m', 'v4', '-s', '10.1.0.2', '-d', '10.1.0.1', '-S',
+              base + ':2', '-D', INET, '-n', '1', '-z', '100', '-t', str(period), '-p', '9'], ns=NS_G,
+             timeout=period + 30)
+    s_out, _ = sink.communicate(timeout=period + 30)
+    got = int(re.search(r'received (\d+) packets', s_out).group(1))
+    sent = int(re.search(r'sent (\d+) packets', out).group(1))
+    offered = float(re.search(r'= (\d+) pps', out).group(1))
+    metrics = sh(['python3', '-c', 'import socket\ns=socket.create_connection(("127.0.0.1",42003))\n'
+                  's.recv(4096)\ns.sendall(b"pop show metrics\\n")\nimport time\ntime.sleep(1)\n'
+                  'print(s.recv(1<<20).decode())'], ns=NS_P)
+    probes = re.search(r'sixxsd_latency_probes\{result="sent"\} (\d+)', metrics)
+    stop(p)
+    return offered * got / sent if sent else 0.0, int(probes.group(1)) if probes else -1
+
+
 def tcp_gbits(workdir):
     """One TCP stream from a 6in4 client (sx6in4) through tunnel 0."""
     cl = spawn([os.path.join(TOOLS, 'sx6in4'), '-i', 'tc', '-l', '10.1.0.2', '-r', '10.1.0.1'], NS_G,
@@ -211,6 +278,12 @@ def main():
             p = start_pop('sixxsd', 1, wd)
             gbit = tcp_gbits(wd)
             stop(p)
+            dbg = debug_costs(wd)
+            for what, pps in dbg:
+                print('debug: %-40s %9.0f pps delivered' % (what, pps), flush=True)
+            lat_pps, lat_probes = latency_pass(wd)
+            print('latency: %d probes sent in one 10 s period; forwarding meanwhile %9.0f pps'
+                  % (lat_probes, lat_pps), flush=True)
     finally:
         cleanup()
     print()
@@ -235,6 +308,14 @@ def main():
                 share = 100.0 * a[5] / s41[5] if s41[5] else 0.0
                 print('| %d | %s | %d B | %.0f | %.0f | %.0f%% |'
                       % (ntun, 'tunnel → tun' if direction == 'in' else 'tun → tunnel', size, a[5], s41[5], share))
+    print()
+    print('| debugging | 100 B proto-41 → tun, delivered pps |')
+    print('|---|---|')
+    for what, pps in dbg:
+        print('| %s | %.0f |' % (what, pps))
+    print()
+    print('Latency pass over 65,536 up tunnels (10 s period): %d probes sent in the period, '
+          'forwarding meanwhile %.0f pps (100 B, one tunnel)' % (lat_probes, lat_pps))
     print()
     print('TCP stream through one tunnel (sx6in4 client → sixxsd → Internet host): %.2f Gbit/s' % gbit)
 
