@@ -53,7 +53,7 @@ build/san/sixxsd: $(SAN_OBJ)
 build/san/%.o: src/%.c $(HDR) | build/san
 	$(CC) $(WARN) $(CPPFLAGS) $(SAN) -c -o $@ $<
 
-build/san/unit/%: tests/unit/%.c $(SAN_LIB_OBJ) $(HDR) | build/san/unit
+build/san/unit/%: tests/unit/%.c $(SAN_LIB_OBJ) $(HDR) $(wildcard tests/unit/*.h) | build/san/unit
 	$(CC) $(WARN) $(CPPFLAGS) $(SAN) -o $@ $< $(SAN_LIB_OBJ) $(LDLIBS) -lcmocka
 
 build/fuzz/obj/%.o: src/%.c $(HDR) | build/fuzz/obj

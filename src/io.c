@@ -264,20 +264,30 @@ static void udp_addrs(struct msghdr *m, struct in6_addr *src, uint16_t *sport, s
 	}
 }
 
+/* The receive batch: every packet lands with FWD_HEADROOM in front; UDP
+ * also wants the sender and the packet-info message. */
+static void rx_prepare(struct worker *w, struct sockaddr_storage *from)
+{
+	for (unsigned i = 0; i < BATCH; i++) {
+		struct msghdr *m = &w->rmsg[i].msg_hdr;
+		w->riov[i].iov_base = w->rx[i] + FWD_HEADROOM;
+		w->riov[i].iov_len = BUFSZ - FWD_HEADROOM;
+		memset(m, 0, sizeof(*m));
+		m->msg_iov = &w->riov[i];
+		m->msg_iovlen = 1;
+		if (from) {
+			m->msg_name = &from[i];
+			m->msg_namelen = sizeof(from[i]);
+			m->msg_control = w->cmsg[i];
+			m->msg_controllen = sizeof(w->cmsg[i]);
+		}
+	}
+}
+
 static void read_udp(struct worker *w, int kind)
 {
 	struct sockaddr_storage from[BATCH];
-	for (unsigned i = 0; i < BATCH; i++) {
-		w->riov[i].iov_base = w->rx[i] + FWD_HEADROOM;
-		w->riov[i].iov_len = BUFSZ - FWD_HEADROOM;
-		memset(&w->rmsg[i].msg_hdr, 0, sizeof(w->rmsg[i].msg_hdr));
-		w->rmsg[i].msg_hdr.msg_iov = &w->riov[i];
-		w->rmsg[i].msg_hdr.msg_iovlen = 1;
-		w->rmsg[i].msg_hdr.msg_name = &from[i];
-		w->rmsg[i].msg_hdr.msg_namelen = sizeof(from[i]);
-		w->rmsg[i].msg_hdr.msg_control = w->cmsg[i];
-		w->rmsg[i].msg_hdr.msg_controllen = sizeof(w->cmsg[i]);
-	}
+	rx_prepare(w, from);
 	int n = recvmmsg(w->udp[kind], w->rmsg, BATCH, MSG_DONTWAIT, NULL);
 	for (int i = 0; i < n; i++) {
 		struct in6_addr src, dst;
@@ -294,13 +304,7 @@ static void read_udp(struct worker *w, int kind)
 
 static void read_raw(struct worker *w)
 {
-	for (unsigned i = 0; i < BATCH; i++) {
-		w->riov[i].iov_base = w->rx[i] + FWD_HEADROOM;
-		w->riov[i].iov_len = BUFSZ - FWD_HEADROOM;
-		memset(&w->rmsg[i].msg_hdr, 0, sizeof(w->rmsg[i].msg_hdr));
-		w->rmsg[i].msg_hdr.msg_iov = &w->riov[i];
-		w->rmsg[i].msg_hdr.msg_iovlen = 1;
-	}
+	rx_prepare(w, NULL);
 	int n = recvmmsg(w->rawfd, w->rmsg, BATCH, MSG_DONTWAIT, NULL);
 	for (int i = 0; i < n; i++)
 		proto41_input(&w->fc, w->rx[i] + FWD_HEADROOM, w->rmsg[i].msg_len);

@@ -568,6 +568,30 @@ def read_all(host='127.0.0.1', source=None, timeout=5.0):
         s.close()
 
 
+def ctl(line):
+    """One command in a fresh session; the reply as text."""
+    with Session() as s:
+        return s.cmd(line).decode()
+
+
+def field(tunnel, label):
+    """The value of one `tunnel show` line, or None."""
+    for line in ctl('tunnel show ' + tunnel).splitlines():
+        if line.startswith(label):
+            return line.split(': ', 1)[1]
+    return None
+
+
+def wait_for(pred, timeout, what):
+    """Poll pred (bounded); fail with `what` when it never holds."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return
+        time.sleep(0.2)
+    raise AssertionError('not within %.0f s: %s' % (timeout, what))
+
+
 def main():
     """unittest.main with verbose output, non-zero exit on failure."""
     import unittest

@@ -14,6 +14,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sxd  # noqa: E402
 import topo  # noqa: E402
+from sxd import ctl, field, wait_for  # noqa: E402
 from topo import ping, sh  # noqa: E402
 
 P = '2001:db8:2ff:'
@@ -27,27 +28,6 @@ CONF = sxd.CONF_MIN + (
 ) % PW_A
 T = None
 D = None
-
-
-def ctl(line):
-    with sxd.Session() as s:
-        return s.cmd(line).decode()
-
-
-def field(tunnel, label):
-    for line in ctl('tunnel show ' + tunnel).splitlines():
-        if line.startswith(label):
-            return line.split(': ', 1)[1]
-    return None
-
-
-def wait_for(pred, timeout, what):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        time.sleep(0.2)
-    raise AssertionError('not within %.0f s: %s' % (timeout, what))
 
 
 def setUpModule():

@@ -15,6 +15,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sxd  # noqa: E402
 import topo  # noqa: E402
+from sxd import ctl, field  # noqa: E402
 from topo import ping, sh  # noqa: E402
 
 P = '2001:db8:2ff:'
@@ -63,16 +64,9 @@ def tearDownModule():
     T.cleanup()
 
 
-def ctl(line):
-    with sxd.Session() as s:
-        return s.cmd(line).decode()
-
-
 def error_line(tunnel, name):
-    for line in ctl('tunnel show ' + tunnel).splitlines():
-        if line.startswith(name):
-            return line
-    return None
+    value = field(tunnel, name)
+    return None if value is None else '%-24s: %s' % (name, value)
 
 
 class Paths(unittest.TestCase):
