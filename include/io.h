@@ -22,5 +22,6 @@ int io_run(void);
 void io_stop(void);
 unsigned io_workers(void);
 unsigned long io_worker_id(unsigned i); /* thread id, for pop show threads */
+unsigned long io_prober_id(void);        /* the latency prober's, 0 if none */
 
 #endif

@@ -277,6 +277,9 @@ static int c_show_threads(struct cmd_sess *s, struct out *o, int argc, char **ar
 	for (unsigned i = 0; i < io_workers(); i++)
 		out_printf(o, "0x%lx %s (%4lld seconds) : packet worker %u\n", io_worker_id(i), when,
 			   (long long)(now - st), i);
+	if (io_prober_id())
+		out_printf(o, "0x%lx %s (%4lld seconds) : latency prober\n", io_prober_id(), when,
+			   (long long)(now - st));
 	return 200;
 }
 

@@ -609,6 +609,11 @@ unsigned io_workers(void)
 	return nworkers;
 }
 
+unsigned long io_prober_id(void)
+{
+	return (unsigned long)probe_th;
+}
+
 unsigned long io_worker_id(unsigned i)
 {
 	return i < nworkers && workers ? (unsigned long)workers[i].th : 0;

@@ -81,9 +81,10 @@ class Latency(unittest.TestCase):
             self.assertLessEqual(v['Min'], v['Avg'])
             self.assertLessEqual(v['Avg'], v['Max'])
         # sent = received once the last probe's reply is in
-        wait_for(lambda: lat('T105')['Sent'] == lat('T105')['Recv'] and lat('T105')['Loss'] == 0.0, 10,
-                 'T105 sent = received, loss 0.00')
-        self.assertIn('Latency Loss            : 0.00\n', ctl('tunnel show T105'))
+        for tunnel in ('T105', 'T110'):
+            wait_for(lambda: lat(tunnel)['Sent'] == lat(tunnel)['Recv'] and lat(tunnel)['Loss'] == 0.0, 10,
+                     '%s sent = received, loss 0.00' % tunnel)
+            self.assertIn('Latency Loss            : 0.00\n', ctl('tunnel show ' + tunnel))
 
     def test_2_duplicate_reply_counted_once(self):
         # B's kernel stops answering probes; we answer one of them twice.
