@@ -32,7 +32,9 @@ CONF = sxd.CONF_MIN + (
     'tunnel set config 11 T111 ayiya up 1428 %s\n'
     'tunnel set config 12 T112 heartbeat up 1480 %s\n'
     'tunnel set config 13 T113 10.1.0.99 up 1480 static13\n'
-) % (PW_A, PW_C, PW_H)
+    'tunnel set config 14 T114 ayiya up 1428 %s\n'
+    'tunnel set config 15 T115 heartbeat up 1480 %s\n'
+) % (PW_A, PW_C, PW_H, PW_A, PW_H)
 TOOLS = topo.TOOLS
 T = None
 D = None
@@ -74,13 +76,15 @@ def setUpModule():
     T = topo.Topo()
     try:
         D = sxd.Daemon(CONF, extra_args=['--beat-period=1', '--beat-timeout=3'])
-        T.a, T.nat, T.c, T.h, T.i, T.x = (T.ns(x) for x in ('a', 'n', 'c', 'h', 'i', 'x'))
+        T.a, T.nat, T.c, T.h, T.i, T.x, T.v6 = (T.ns(x) for x in ('a', 'n', 'c', 'h', 'i', 'x', 'v'))
         T.link(None, T.a, ['10.1.0.1/24'], ['10.1.0.2/24'], 'pa', 'ca')
         T.link(None, T.nat, ['10.4.0.1/24'], ['10.4.0.2/24'], 'pn', 'nn')
         T.link(T.nat, T.c, ['192.168.50.1/24'], ['192.168.50.2/24'], 'nc', 'cc')
         T.link(None, T.h, ['10.5.0.1/24'], ['10.5.0.2/24'], 'ph', 'ch')
         T.link(None, T.x, ['10.6.0.1/24'], ['10.6.0.2/24'], 'px', 'cx')
         T.link(None, T.i, ['2001:db8:ffff:1::fe/64'], [INET + '/64'], 'pi', 'ci')
+        # A client that reaches the PoP over IPv6 only.
+        T.link(None, T.v6, ['2001:db8:aaaa::1/64'], ['2001:db8:aaaa::2/64'], 'pv', 'cv')
         sh(['ip', '-6', 'route', 'add', '2001:db8:2ff::/48', 'via', '2001:db8:ffff:1::fe'], ns=T.i)
         # The NAT: C's private addresses leave as N's public one.
         sh(['ip', 'route', 'add', 'default', 'via', '192.168.50.1'], ns=T.c)
@@ -138,6 +142,33 @@ class Heartbeat(unittest.TestCase):
         sh([tool('sxhb'), '-s', '10.5.0.1', '-I', P + '13::2', '-P', 'static13', '-n', '1'], ns=T.h)
         wait_for(lambda: (field('T113', 'HB-non-HB') or '').startswith('1, last: 10.5.0.2 '), 5, 'HB-non-HB')
         self.assertEqual(field('T112', 'Outer Them'), '10.5.0.2')
+
+
+class OverIPv6(unittest.TestCase):
+    """AYIYA and heartbeats with an IPv6 outer (UDP with its mandatory
+    checksum; replies from the address the client used)."""
+
+    def test_ayiya_over_ipv6(self):
+        start_ayiya('v6', T.v6, 'aV', '2001:db8:aaaa::1', 0x14, PW_A, 40400)
+        client_net(T.v6, 'aV', 0x14)
+        wait_for(lambda: field('T114', 'Tunnel State') == 'up', 10, 'T114 up')
+        self.assertEqual(field('T114', 'Outer Them'), '2001:db8:aaaa::2')
+        self.assertEqual(field('T114', 'Outer Us'), '2001:db8:aaaa::1')
+        self.assertEqual(field('T114', 'AYIYA Port Them'), '40400')
+        for tgt in (P + '14::1', INET):
+            ok, out = ping(T.v6, tgt, count=2)
+            self.assertTrue(ok, out)
+        ok, out = ping(T.i, P + '14::2', count=2)
+        self.assertTrue(ok, out)
+
+    def test_heartbeat_over_ipv6(self):
+        p = start_beats(T.v6, '2001:db8:aaaa::1', 0x15, PW_H)
+        try:
+            wait_for(lambda: field('T115', 'Tunnel State') == 'up', 10, 'T115 up')
+            self.assertEqual(field('T115', 'Outer Them'), '2001:db8:aaaa::2')
+            self.assertRegex(field('T115', 'Last Heartbeat'), r'^\d{4}-')
+        finally:
+            stop(p)
 
 
 class Ayiya(unittest.TestCase):
