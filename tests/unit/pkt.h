@@ -159,4 +159,89 @@ static size_t ip6(uint8_t *p, const char *src, const char *dst, uint8_t nh, uint
 	return IPV6_HDR + plen;
 }
 
+static size_t udp6(uint8_t *p, const char *src, const char *dst, uint8_t hop, size_t datalen)
+{
+	size_t len = ip6(p, src, dst, 17, hop, 8 + datalen);
+	uint8_t *m = p + IPV6_HDR;
+	put16(m, 40000);
+	put16(m + 2, 53);
+	put16(m + 4, (uint16_t)(8 + datalen));
+	fill(m + 8, datalen, 17);
+	ref_fill6(p, 6);
+	return len;
+}
+
+/* IPv4 header for proto-41 in front of INNER (which holds n bytes). */
+static size_t wrap4(const char *src4, const char *dst4, size_t n)
+{
+	uint8_t *h = PKT;
+	h[0] = 0x45;
+	h[1] = 0;
+	put16(h + 2, (uint16_t)(IPV4_HDR + n));
+	put16(h + 4, 0x1234);
+	put16(h + 6, 0);
+	h[8] = 60;
+	h[9] = 41;
+	h[10] = h[11] = 0;
+	memcpy(h + 12, A4(src4), 4);
+	memcpy(h + 16, A4(dst4), 4);
+	put16(h + 10, (uint16_t)~ref_sum(0, h, IPV4_HDR));
+	return IPV4_HDR + n;
+}
+
+/* Wrap the inner packet at INNER (n bytes) and hand it to proto41_input;
+ * orig keeps the inner packet. */
+static void from_v4(const char *src4, size_t n)
+{
+	memcpy(orig, INNER, n);
+	orig_len = n;
+	size_t len = wrap4(src4, US4, n);
+	reset_caps();
+	proto41_input(&ctx, PKT, len);
+}
+
+/* What a capture is, for failure messages. */
+static const char *describe(const struct cap *c)
+{
+	static char b[160];
+	const uint8_t *p = c->p;
+	size_t n = c->len;
+	if (c->via == VIA_V4 && n >= IPV4_HDR + IPV6_HDR && p[9] == 41) {
+		p += IPV4_HDR;
+		n -= IPV4_HDR;
+	} else if (c->via == VIA_V4) {
+		snprintf(b, sizeof(b), "IPv4 proto %u, %zu bytes", n > 9 ? p[9] : 0, c->len);
+		return b;
+	}
+	if (n >= 48 && p[6] == 58)
+		snprintf(b, sizeof(b), "%s: ICMPv6 %u/%u param %u, %zu bytes",
+			 c->via == VIA_TUN ? "tun" : "tunnel", p[40], p[41], get32(p + 44), n);
+	else
+		snprintf(b, sizeof(b), "%s: IPv6 next header %u, %zu bytes",
+			 c->via == VIA_TUN ? "tun" : "tunnel", n > 6 ? p[6] : 0, n);
+	return b;
+}
+
+#define only(via) only_at(via, __FILE__, __LINE__)
+static const struct cap *only_at(int via, const char *file, int line)
+{
+	if (ncap != 1 || caps[0].via != via) {
+		print_error("expected exactly one packet out to the %s, got %zu (tun %zu, ipv4 %zu)%s%s\n",
+			    via == VIA_TUN ? "tun" : "raw socket", ncap, n_tun, n_v4,
+			    ncap ? "; first: " : "", ncap ? describe(&caps[0]) : "");
+		_fail(file, line);
+	}
+	return &caps[0];
+}
+
+#define nothing_out() nothing_out_at(__FILE__, __LINE__)
+static void nothing_out_at(const char *file, int line)
+{
+	if (ncap != 0) {
+		print_error("expected no packet out, got %zu (tun %zu, ipv4 %zu); first: %s\n", ncap,
+			    n_tun, n_v4, describe(&caps[0]));
+		_fail(file, line);
+	}
+}
+
 #endif
