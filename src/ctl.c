@@ -51,6 +51,8 @@ struct sess {
 	uint32_t events;
 	unsigned dbg_lost; /* debug lines dropped since the last delivered one */
 	bool http;         /* a metrics request, not a control session */
+	bool forbidden;    /* ... from a peer not in the ACL: read it, answer 403 */
+	bool lingering;    /* replied and shut for writing: drain until the peer closes */
 	uint64_t born;     /* monotonic ms at accept */
 };
 
@@ -334,6 +336,10 @@ static void process_http(struct sess *s, time_t now)
 			close_with(s, NULL, now);
 		return;
 	}
+	if (s->forbidden) {
+		http_reply(s, 403, "Forbidden", false, now);
+		return;
+	}
 	char line[IN_CAP];
 	size_t n = (size_t)(memchr(s->in, '\n', s->inlen) ? (char *)memchr(s->in, '\n', s->inlen) - s->in : 0);
 	memcpy(line, s->in, n);
@@ -394,7 +400,7 @@ static void process(struct sess *s, time_t now)
 static void update_events(struct sess *s)
 {
 	uint32_t ev = 0;
-	if (!s->closing && !s->eof && pending(s) < OUT_LOW && s->inlen < IN_CAP)
+	if ((!s->closing && !s->eof && pending(s) < OUT_LOW && s->inlen < IN_CAP) || s->lingering)
 		ev |= EPOLLIN;
 	if (pending(s))
 		ev |= EPOLLOUT;
@@ -407,6 +413,14 @@ static void update_events(struct sess *s)
 
 static void on_readable(struct sess *s, time_t now)
 {
+	if (s->lingering) {
+		/* Whatever still comes is dropped; the peer's close ends it. */
+		char sink[4096];
+		ssize_t n = recv(s->fd, sink, sizeof(sink), MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			s->deadline = now;
+		return;
+	}
 	ssize_t n = recv(s->fd, s->in + s->inlen, IN_CAP - s->inlen, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -468,19 +482,17 @@ static void on_accept(int lfd, bool http)
 		struct in6_addr peer;
 		char a[ADDR_TEXT_MAX];
 		peer_of(&ss, &peer);
-		if (!conf_acl_has(&peer)) {
+		bool allowed = conf_acl_has(&peer);
+		if (!allowed) {
 			log_info("%s: %s is not in the CLI ACL", http ? "metrics" : "control port",
 				 addr_fmt(&peer, a));
-			if (http) {
-				static const char forbidden[] =
-					"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-				if (send(fd, forbidden, sizeof(forbidden) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-					log_debug("metrics: reject send: %s", strerror(errno));
-			} else {
+			if (!http) {
 				reject(fd, &peer);
+				close(fd);
+				continue;
 			}
-			close(fd);
-			continue;
+			/* A metrics peer gets its 403 after its request is read, so
+			 * that closing never resets the connection under the reply. */
 		}
 		struct sess *s = NULL;
 		for (int i = 0; i < CTL_MAX_SESSIONS && !s; i++)
@@ -499,6 +511,8 @@ static void on_accept(int lfd, bool http)
 		s->closing = s->eof = false;
 		s->dbg_lost = 0;
 		s->http = http;
+		s->forbidden = !allowed;
+		s->lingering = false;
 		s->born = mono_ms();
 		s->inlen = s->outoff = s->outlen = 0;
 		s->active = mono_ms();
@@ -621,7 +635,14 @@ void ctl_run(int sigfd)
 			if (s->fd < 0)
 				continue;
 			flush(s);
-			if (s->closing && (!pending(s) || now >= s->deadline))
+			if (s->closing && s->http && !pending(s) && !s->lingering && now < s->deadline) {
+				/* An HTTP reply is complete: close our side first, so
+				 * that bytes the client still sends never reset the
+				 * connection under the reply it is reading. */
+				shutdown(s->fd, SHUT_WR);
+				s->lingering = true;
+			}
+			if (s->closing && (now >= s->deadline || (!pending(s) && !s->lingering)))
 				sess_free(s);
 			else
 				update_events(s);
