@@ -47,7 +47,7 @@ struct worker {
 	unsigned idx;
 	int tunfd, rawfd, txfd;
 	int udp[U_COUNT];
-	uint8_t cmsg[BATCH][64];
+	_Alignas(struct cmsghdr) uint8_t cmsg[BATCH][64]; /* packet-info messages */
 	struct fwd_ctx fc;
 	uint8_t rx[BATCH][BUFSZ];
 	struct mmsghdr rmsg[BATCH];
@@ -149,7 +149,7 @@ static int io_to_udp(struct fwd_ctx *c, const struct in6_addr *local, uint16_t p
 		struct sockaddr_in s4;
 		struct sockaddr_in6 s6;
 	} to;
-	char cbuf[64];
+	_Alignas(struct cmsghdr) char cbuf[64];
 	memset(&to, 0, sizeof(to));
 	memset(cbuf, 0, sizeof(cbuf));
 	struct iovec iov = { (void *)data, len };
