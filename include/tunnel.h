@@ -156,6 +156,9 @@ struct tunnel_stats *tunnel_stats(uint32_t tid);
 enum tunnel_global { TUNNEL_G_TOTAL, TUNNEL_G_UPLINK };
 struct tunnel_stats *tunnel_global(enum tunnel_global g);
 void tunnel_count_pkt(struct tunnel_stats *st, enum tunnel_dir d, uint64_t bytes, time_t now);
+/* One packet on tunnel tid (the uplink record when tid is no tunnel) and
+ * on the daemon's total: every counting point of the data plane. */
+void tunnel_account(uint32_t tid, enum tunnel_dir d, uint64_t bytes, time_t now);
 uint64_t tunnel_window_pkts(const struct tunnel_stats *st, enum tunnel_dir d);
 uint64_t tunnel_window_octets(const struct tunnel_stats *st, enum tunnel_dir d);
 void tunnel_window_reset(struct tunnel_stats *st, const uint64_t pkts[2], const uint64_t octets[2]);

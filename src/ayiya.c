@@ -22,11 +22,6 @@ void ayiya_signature(void *md, const uint8_t key[20], const uint8_t *hdr, const 
 	EVP_DigestFinal_ex(md, sig, NULL);
 }
 
-static uint32_t now32(const struct fwd_ctx *c)
-{
-	return (uint32_t)c->now;
-}
-
 static bool clock_ok(const struct fwd_ctx *c, uint32_t epoch)
 {
 	int64_t d = (int64_t)c->now - (int64_t)epoch;
@@ -106,8 +101,7 @@ void ayiya_input(struct fwd_ctx *c, uint8_t *d, size_t len, const struct in6_add
 		fwd_error(c, tid, TERR_AYIYA_INVALID_FWD, them, NULL, 0);
 		return;
 	}
-	tunnel_count_pkt(tunnel_stats(tid), TUNNEL_IN, plen, c->now);
-	tunnel_count_pkt(tunnel_global(TUNNEL_G_TOTAL), TUNNEL_IN, plen, c->now);
+	tunnel_account(tid, TUNNEL_IN, plen, c->now);
 	c->gso_size = 0;
 	fwd_route6(c, tid, d + AYIYA_HDR, plen, FWD_DECREMENT);
 }
@@ -123,7 +117,7 @@ int ayiya_output(struct fwd_ctx *c, uint32_t tid, const struct tunnel_cfg *t, ui
 	h[1] = 0x52;
 	h[2] = 0x11;
 	h[3] = 41;
-	put32(h + 4, now32(c));
+	put32(h + 4, (uint32_t)c->now);
 	/* Our identity is the PoP side of the tunnel, P:t::1. */
 	memset(h + 8, 0, 16);
 	memcpy(h + 8, conf_tprefix(k)->s6_addr, 6);
@@ -134,8 +128,7 @@ int ayiya_output(struct fwd_ctx *c, uint32_t tid, const struct tunnel_cfg *t, ui
 			       t->port_them, h, AYIYA_HDR + len);
 	if (rc == 0) {
 		size_t outer = (addr_is_v4mapped(&t->ip_them) ? IPV4_HDR : IPV6_HDR) + 8 + AYIYA_HDR + len;
-		tunnel_count_pkt(tunnel_stats(tid), TUNNEL_OUT, outer, c->now);
-		tunnel_count_pkt(tunnel_global(TUNNEL_G_TOTAL), TUNNEL_OUT, outer, c->now);
+		tunnel_account(tid, TUNNEL_OUT, outer, c->now);
 	}
 	return rc;
 }

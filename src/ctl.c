@@ -204,21 +204,31 @@ static size_t pending(const struct sess *s)
 	return s->outlen - s->outoff;
 }
 
-static void queue(struct sess *s, const char *p, size_t n)
+/* Move what still waits to be sent to the start of the buffer. */
+static void compact(struct sess *s)
 {
-	if (s->outoff && s->outoff == s->outlen)
-		s->outoff = s->outlen = 0;
-	if (n > OUT_CAP - s->outlen && s->outoff) {
+	if (s->outoff) {
 		memmove(s->out, s->out + s->outoff, pending(s));
 		s->outlen -= s->outoff;
 		s->outoff = 0;
 	}
-	if (n > OUT_CAP - s->outlen)
-		n = OUT_CAP - s->outlen; /* cannot happen: replies are bounded */
-	memcpy(s->out + s->outlen, p, n);
+}
+
+static void appended(struct sess *s, size_t n)
+{
 	s->outlen += n;
 	if (s->outlen > s->outhigh)
 		s->outhigh = s->outlen;
+}
+
+static void queue(struct sess *s, const char *p, size_t n)
+{
+	if (n > OUT_CAP - s->outlen)
+		compact(s);
+	if (n > OUT_CAP - s->outlen)
+		n = OUT_CAP - s->outlen; /* cannot happen: replies are bounded */
+	memcpy(s->out + s->outlen, p, n);
+	appended(s, n);
 }
 
 static bool deliver_debug(int session, const char *text, size_t len);
@@ -276,25 +286,16 @@ static void run_line(struct sess *s, const char *line, time_t now)
 	struct out text, framed;
 	out_init(&text, scratch, REPLY_MAX);
 	int code = cmd_exec(&s->cmd, line, &text);
-	char *dst = s->out;
 	if (text.overflow) {
 		out_reset(&text);
 		out_puts(&text, "Reply too large for the reply buffer\n");
 		code = 500;
 	}
 	/* Frame straight into the session's output. */
-	if (s->outoff && s->outoff == s->outlen)
-		s->outoff = s->outlen = 0;
-	if (s->outoff) {
-		memmove(dst, dst + s->outoff, pending(s));
-		s->outlen -= s->outoff;
-		s->outoff = 0;
-	}
-	out_init(&framed, dst + s->outlen, OUT_CAP - s->outlen);
+	compact(s);
+	out_init(&framed, s->out + s->outlen, OUT_CAP - s->outlen);
 	out_frame(&framed, code, text.buf, text.len);
-	s->outlen += framed.len;
-	if (s->outlen > s->outhigh)
-		s->outhigh = s->outlen;
+	appended(s, framed.len);
 
 	if (s->cmd.close != CMD_KEEP) {
 		close_with(s, NULL, now);

@@ -100,13 +100,6 @@ static uint32_t lookup(const uint8_t *a, bool *is_tunnel)
 	return addr_find6(&x, is_tunnel);
 }
 
-static void count_out(uint32_t tid, size_t bytes, time_t now)
-{
-	tunnel_count_pkt(tid < TUNNEL_MAX ? tunnel_stats(tid) : tunnel_global(TUNNEL_G_UPLINK),
-			 TUNNEL_OUT, bytes, now);
-	tunnel_count_pkt(tunnel_global(TUNNEL_G_TOTAL), TUNNEL_OUT, bytes, now);
-}
-
 /* Local delivery to one of our addresses (dataplane §4.4). */
 static void deliver_local(struct fwd_ctx *c, uint32_t in_tid, uint32_t out_tid, uint8_t *pkt,
 			  size_t len, unsigned flags)
@@ -193,7 +186,7 @@ static void to_tun(struct fwd_ctx *c, uint32_t in_tid, uint8_t *pkt, size_t len,
 	    c->gso_size ? " as GSO" : "");
 	int rc = c->io->to_tun(c, pkt, len, c->gso_size);
 	if (rc == 0) {
-		count_out(ADDR_UPLINK, len, c->now);
+		tunnel_account(ADDR_UPLINK, TUNNEL_OUT, len, c->now);
 		return;
 	}
 	fwd_error(c, in_tid, rc == -90 /* EMSGSIZE */ ? TERR_PKT_TOO_BIG : TERR_SEND_ERROR, pkt + 8,
@@ -320,8 +313,7 @@ void fwd_route6(struct fwd_ctx *c, uint32_t in_tid, uint8_t *pkt, size_t len, un
 
 void fwd_from_tun(struct fwd_ctx *c, uint8_t *pkt, size_t len)
 {
-	tunnel_count_pkt(tunnel_global(TUNNEL_G_UPLINK), TUNNEL_IN, len, c->now);
-	tunnel_count_pkt(tunnel_global(TUNNEL_G_TOTAL), TUNNEL_IN, len, c->now);
+	tunnel_account(ADDR_UPLINK, TUNNEL_IN, len, c->now);
 	c->gso_size = 0;
 	fwd_route6(c, ADDR_UPLINK, pkt, len, 0);
 }

@@ -212,6 +212,5 @@ void icmp4_unreach(struct fwd_ctx *c, const uint8_t *ip4, size_t len, uint8_t co
 	memcpy(m + 8, ip4, q);
 	put16(m + 2, csum_fold(csum_add(0, m, 8 + q)));
 	c->io->to_ipv4(c, p, IPV4_HDR + 8 + q);
-	tunnel_count_pkt(tunnel_global(TUNNEL_G_UPLINK), TUNNEL_OUT, IPV4_HDR + 8 + q, c->now);
-	tunnel_count_pkt(tunnel_global(TUNNEL_G_TOTAL), TUNNEL_OUT, IPV4_HDR + 8 + q, c->now);
+	tunnel_account(ADDR_UPLINK, TUNNEL_OUT, IPV4_HDR + 8 + q, c->now);
 }

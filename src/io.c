@@ -44,7 +44,6 @@ enum { U_AYIYA4, U_AYIYA6, U_HB4, U_HB6, U_COUNT };
 
 struct worker {
 	pthread_t th;
-	unsigned idx;
 	int tunfd, rawfd, txfd;
 	int udp[U_COUNT];
 	_Alignas(struct cmsghdr) uint8_t cmsg[BATCH][64]; /* packet-info messages */
@@ -507,7 +506,6 @@ int io_open(const struct io_opts *o)
 	unload_sit();
 	for (unsigned i = 0; i < nworkers; i++) {
 		struct worker *w = &workers[i];
-		w->idx = i;
 		w->tunfd = tun_queue(o->ifname);
 		w->rawfd = raw_socket(i, nworkers);
 		w->txfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);

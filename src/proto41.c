@@ -76,8 +76,7 @@ static enum decap_rc decap(struct fwd_ctx *c, const struct in6_addr *outer_src,
 	}
 	if (t->type != TUNNEL_T_DIRECT || !addr_eq(outer_dst, &t->ip_us))
 		tunnel_learn(tid, TUNNEL_T_DIRECT, outer_dst);
-	tunnel_count_pkt(tunnel_stats(tid), TUNNEL_IN, ilen, c->now);
-	tunnel_count_pkt(tunnel_global(TUNNEL_G_TOTAL), TUNNEL_IN, ilen, c->now);
+	tunnel_account(tid, TUNNEL_IN, ilen, c->now);
 	*tidp = tid;
 	return DECAP_OK;
 }
@@ -155,8 +154,7 @@ int proto41_output(struct fwd_ctx *c, uint32_t tid, const struct tunnel_cfg *t, 
 		put16(h + 10, csum_fold(csum_add(0, h, IPV4_HDR)));
 		int rc = c->io->to_ipv4(c, h, IPV4_HDR + len);
 		if (rc == 0) {
-			tunnel_count_pkt(tunnel_stats(tid), TUNNEL_OUT, IPV4_HDR + len, c->now);
-			tunnel_count_pkt(tunnel_global(TUNNEL_G_TOTAL), TUNNEL_OUT, IPV4_HDR + len, c->now);
+			tunnel_account(tid, TUNNEL_OUT, IPV4_HDR + len, c->now);
 		}
 		return rc;
 	}

@@ -302,6 +302,12 @@ void tunnel_count_pkt(struct tunnel_stats *st, enum tunnel_dir d, uint64_t bytes
 	atomic_store_explicit(&st->d[d].last, (uint64_t)now, memory_order_relaxed);
 }
 
+void tunnel_account(uint32_t tid, enum tunnel_dir d, uint64_t bytes, time_t now)
+{
+	tunnel_count_pkt(tid < TUNNEL_MAX ? &stats[tid] : &globals[TUNNEL_G_UPLINK], d, bytes, now);
+	tunnel_count_pkt(&globals[TUNNEL_G_TOTAL], d, bytes, now);
+}
+
 uint64_t tunnel_window_pkts(const struct tunnel_stats *st, enum tunnel_dir d)
 {
 	return atomic_load_explicit(&st->d[d].pkts, memory_order_relaxed) - st->d[d].base_pkts;
